@@ -1,0 +1,37 @@
+# TimeLive: `make run` serves it, `make test` tests it. Nothing else is needed first.
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.dev-installed
+ENTRIES ?= 10000
+
+.PHONY: run test bench lint install clean
+
+$(PY):
+	@py=$$(scripts/find-python) && echo "Creating $(VENV) with $$py" && $$py -m venv $(VENV)
+	@$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMP): requirements/base.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements/base.txt
+	@touch $@
+
+$(DEV_STAMP): requirements/dev.txt $(STAMP)
+	$(PY) -m pip install --quiet -r requirements/base.txt -r requirements/dev.txt
+	@touch $@
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py collectstatic --noinput -v0
+	$(PY) manage.py demo
+	scripts/serve
+
+test: $(DEV_STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(DEV_STAMP)
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) var/static

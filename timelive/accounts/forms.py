@@ -1,0 +1,156 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
+from django.core.exceptions import ValidationError
+
+from timelive.lib.zones import time_zone_choices
+
+from .models import User, normalize_email
+from .pictures import process_picture
+
+PASSWORD_HELP = "At least 8 characters. Long phrases are welcome; no special characters needed."
+
+
+def email_taken(email: str, exclude=None) -> bool:
+    users = User.objects.filter(email=normalize_email(email))
+    if exclude is not None:
+        users = users.exclude(pk=exclude.pk)
+    return users.exists()
+
+
+class NewPasswordMixin:
+    """Checks `password` against the password rules, given a person to compare with."""
+
+    def check_password_rules(self, password, email="", full_name=""):
+        try:
+            password_validation.validate_password(password, User(email=email, full_name=full_name))
+        except ValidationError as exc:
+            self.add_error("password", exc)
+
+
+class SignUpForm(NewPasswordMixin, forms.Form):
+    full_name = forms.CharField(
+        label="Your name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name", "autofocus": True})
+    )
+    email = forms.EmailField(label="Work email", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        max_length=1000,
+        help_text=PASSWORD_HELP,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    org_name = forms.CharField(label="Organisation name", max_length=120)
+
+    def clean_email(self):
+        email = normalize_email(self.cleaned_data["email"])
+        if email_taken(email):
+            raise ValidationError("An account with this email already exists. Log in or reset your password.")
+        return email
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password"):
+            self.check_password_rules(data["password"], data.get("email", ""), data.get("full_name", ""))
+        return data
+
+
+class LoginForm(forms.Form):
+    email = forms.EmailField(
+        label="Email", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True})
+    )
+    password = forms.CharField(
+        label="Password", strip=False, max_length=1000, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+    remember_email = forms.BooleanField(
+        label="Remember my email on this device",
+        required=False,
+        help_text="Keeps only your email address in a cookie, to fill in this form next time.",
+    )
+
+
+class NewAccountForm(NewPasswordMixin, forms.Form):
+    """Name and password for someone joining by invitation (the email is known)."""
+
+    full_name = forms.CharField(
+        label="Your name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name", "autofocus": True})
+    )
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        max_length=1000,
+        help_text=PASSWORD_HELP,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password"):
+            self.check_password_rules(data["password"], self.email, data.get("full_name", ""))
+        return data
+
+
+class ProfileForm(forms.ModelForm):
+    picture_upload = forms.FileField(label="Picture", required=False, help_text="JPEG, PNG, GIF or WebP, up to 5 MB.")
+    remove_picture = forms.BooleanField(label="Remove my picture", required=False)
+    time_zone = forms.ChoiceField(choices=time_zone_choices)
+
+    class Meta:
+        model = User
+        fields = ["full_name", "time_zone", "job_title", "department", "phone", "mobile", "address", "about"]
+        widgets = {"address": forms.Textarea(attrs={"rows": 3}), "about": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_picture_upload(self):
+        upload = self.cleaned_data.get("picture_upload")
+        if upload:
+            return process_picture(upload)
+        return None
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        new_picture = self.cleaned_data.get("picture_upload")
+        if (new_picture or self.cleaned_data.get("remove_picture")) and user.picture:
+            user.picture.delete(save=False)
+        if new_picture:
+            user.picture.save("picture.png", new_picture, save=False)
+        if commit:
+            user.save()
+        return user
+
+
+class ChangeEmailForm(forms.Form):
+    email = forms.EmailField(label="New email", max_length=254)
+    current_password = forms.CharField(
+        label="Current password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_email(self):
+        email = normalize_email(self.cleaned_data["email"])
+        if email == self.user.email:
+            raise ValidationError("This is already your email address.")
+        if email_taken(email, exclude=self.user):
+            raise ValidationError("Another account already uses this email address.")
+        return email
+
+    def clean_current_password(self):
+        password = self.cleaned_data["current_password"]
+        if not self.user.check_password(password):
+            raise ValidationError("Your current password is not correct.")
+        return password
+
+
+class PasswordResetForm(DjangoPasswordResetForm):
+    """Django's reset form, with the mail going through the outbox."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None):
+        from timelive.notifications.mail import queue_mail
+
+        queue_mail(to_email, "Reset your TimeLive password", "password_reset", context)

@@ -1,0 +1,116 @@
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.contrib.sessions.base_session import AbstractBaseSession
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from timelive.lib.codes import new_code
+from timelive.lib.zones import time_zone_choices
+
+
+def normalize_email(email: str) -> str:
+    # Logins are case-insensitive: the whole address is kept in lower case.
+    return (email or "").strip().lower()
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, email):
+        return self.get(email=normalize_email(email))
+
+    def create_user(self, email, password=None, **fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=normalize_email(email), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **fields):
+        fields.setdefault("is_staff", True)
+        fields.setdefault("is_superuser", True)
+        fields.setdefault("email_verified_at", timezone.now())
+        return self.create_user(email, password, **fields)
+
+
+def picture_path(user, filename):
+    return f"pictures/{user.code}/{new_code(8)}.png"
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person. The email is the login; the profile details live here too."""
+
+    code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
+    email = models.EmailField("email address", max_length=254, unique=True)
+    full_name = models.CharField("name", max_length=150)
+    email_verified_at = models.DateTimeField(null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField("operator", default=False, help_text="Can use the operator console.")
+    date_joined = models.DateTimeField(default=timezone.now)
+    time_zone = models.CharField(max_length=64, default="UTC", choices=time_zone_choices)
+    # The organisation the person last worked in, to land there after login.
+    last_org = models.ForeignKey("orgs.Organization", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    # Profile: contact details and optional details, shown only to members of
+    # the person's organisations.
+    picture = models.ImageField(upload_to=picture_path, blank=True)
+    job_title = models.CharField(max_length=120, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    mobile = models.CharField(max_length=40, blank=True)
+    address = models.TextField(blank=True)
+    department = models.CharField(max_length=120, blank=True)
+    about = models.TextField("about me", blank=True, max_length=2000)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def save(self, *args, **kwargs):
+        self.email = normalize_email(self.email)
+        super().save(*args, **kwargs)
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def is_email_verified(self) -> bool:
+        return self.email_verified_at is not None
+
+    @property
+    def initials(self) -> str:
+        parts = [p for p in self.full_name.split() if p]
+        return "".join(p[0] for p in parts[:2]).upper() or self.email[:1].upper()
+
+
+class UserSession(AbstractBaseSession):
+    """A login session, tied to its person so they can list and end them.
+
+    Holds the browser and device, never the IP address.
+    """
+
+    # Derived from the session key, so the page can name a session without showing its key.
+    code = models.CharField(max_length=16, db_index=True, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="sessions")
+    device = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_active = models.DateTimeField(default=timezone.now)
+
+    @classmethod
+    def get_session_store_class(cls):
+        from .session_store import SessionStore
+
+        return SessionStore

@@ -1,0 +1,229 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from .actions import (
+    do_change_email,
+    do_sign_up,
+    do_verify_email,
+    end_other_sessions,
+    send_verification_email,
+    user_from_verification_token,
+)
+from .backends import EmailBackend
+from .forms import ChangeEmailForm, LoginForm, PasswordResetForm, ProfileForm, SignUpForm
+from .models import UserSession
+
+REMEMBER_SALT = "timelive.remember-email"
+
+
+def remembered_email(request) -> str:
+    """The email from the remember-my-email cookie, or "" if absent or tampered with."""
+    value = request.get_signed_cookie(settings.REMEMBER_EMAIL_COOKIE, default="", salt=REMEMBER_SALT)
+    try:
+        validate_email(value)
+    except ValidationError:
+        return ""
+    return value
+
+
+def set_remember_cookie(response, email):
+    response.set_signed_cookie(
+        settings.REMEMBER_EMAIL_COOKIE, email, salt=REMEMBER_SALT,
+        max_age=settings.REMEMBER_EMAIL_MAX_AGE, secure=settings.HTTPS, httponly=True, samesite="Lax", path="/",
+    )
+
+
+def forget_remember_cookie(response):
+    response.delete_cookie(settings.REMEMBER_EMAIL_COOKIE, path="/", samesite="Lax")
+
+
+def safe_next(request, default="home"):
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse(default)
+
+
+def login_view(request):
+    if request.user.is_authenticated:
+        return redirect(safe_next(request))
+    cookie_email = remembered_email(request)
+    if request.method == "POST":
+        form = LoginForm(request.POST)
+        if form.is_valid():
+            user = EmailBackend().authenticate(request, email=form.cleaned_data["email"], password=form.cleaned_data["password"])
+            if user is not None:
+                login(request, user, backend="timelive.accounts.backends.EmailBackend")
+                response = redirect(safe_next(request))
+                if form.cleaned_data["remember_email"]:
+                    set_remember_cookie(response, user.email)
+                elif cookie_email:
+                    # Unticking the box forgets the address on this device.
+                    forget_remember_cookie(response)
+                return response
+            # One message for every failure, so it does not tell which emails exist.
+            form.add_error(None, "That email and password do not match an active account.")
+    else:
+        form = LoginForm(initial={"email": cookie_email, "remember_email": bool(cookie_email)})
+    return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", ""),
+                                                    "signup_open": settings.TIMELIVE_EDITION == "cloud"})
+
+
+@require_POST
+def logout_view(request):
+    logout(request)
+    response = redirect("accounts:login")
+    if request.POST.get("forget_me"):
+        forget_remember_cookie(response)
+    return response
+
+
+def signup_view(request):
+    if settings.TIMELIVE_EDITION != "cloud":
+        raise Http404("Sign-up is off: join by invitation.")
+    if request.user.is_authenticated:
+        return redirect("home")
+    if request.method == "POST":
+        form = SignUpForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            user, org = do_sign_up(full_name=data["full_name"], email=data["email"], password=data["password"],
+                                   org_name=data["org_name"])
+            login(request, user, backend="timelive.accounts.backends.EmailBackend")
+            messages.success(request, f"Welcome to TimeLive! We sent a link to {user.email} to confirm your address.")
+            return redirect("orgs:dashboard", slug=org.slug)
+    else:
+        form = SignUpForm()
+    return render(request, "accounts/signup.html", {"form": form, "trial_days": settings.TIMELIVE_TRIAL_DAYS})
+
+
+def verify_email_view(request, token):
+    user = user_from_verification_token(token)
+    if user is None:
+        return render(request, "accounts/verify_email.html", {"invalid": True}, status=400)
+    if request.method == "POST":
+        do_verify_email(user)
+        messages.success(request, "Thank you, your email address is confirmed.")
+        return redirect("home" if request.user.is_authenticated else "accounts:login")
+    return render(request, "accounts/verify_email.html", {"verify_user": user})
+
+
+@login_required
+@require_POST
+def resend_verification_view(request):
+    if request.user.is_email_verified:
+        messages.info(request, "Your email address is already confirmed.")
+    else:
+        send_verification_email(request.user)
+        messages.success(request, f"We sent a new confirmation link to {request.user.email}.")
+    return redirect(safe_next(request, "accounts:profile"))
+
+
+@login_required
+def profile_view(request):
+    user = request.user
+    form = ProfileForm(instance=user)
+    email_form = ChangeEmailForm(user)
+    if request.method == "POST" and "change_email" in request.POST:
+        email_form = ChangeEmailForm(user, request.POST)
+        if email_form.is_valid():
+            do_change_email(user, email_form.cleaned_data["email"])
+            messages.success(request, "Your email address is changed. Please confirm it with the link we sent.")
+            return redirect("accounts:profile")
+    elif request.method == "POST":
+        form = ProfileForm(request.POST, request.FILES, instance=user)
+        if form.is_valid():
+            form.save()
+            messages.success(request, "Your profile is saved.")
+            return redirect("accounts:profile")
+        # Keep showing the stored picture, not a half-validated one.
+        user.refresh_from_db(fields=["picture"])
+    return render(request, "accounts/profile.html", {"form": form, "email_form": email_form})
+
+
+@login_required
+def own_picture_view(request):
+    if not request.user.picture:
+        raise Http404
+    return FileResponse(request.user.picture.open("rb"), content_type="image/png")
+
+
+@login_required
+def sessions_view(request):
+    sessions = request.user.sessions.filter(expire_date__gt=timezone.now()).order_by("-last_active")
+    return render(request, "accounts/sessions.html",
+                  {"sessions": sessions, "current_key": request.session.session_key})
+
+
+@login_required
+@require_POST
+def end_session_view(request, code):
+    session = UserSession.objects.filter(user=request.user, code=code).first()
+    if session is None:
+        raise Http404
+    if session.session_key == request.session.session_key:
+        logout(request)
+        return redirect("accounts:login")
+    session.delete()
+    messages.success(request, f"The session on {session.device or 'that device'} has ended.")
+    return redirect("accounts:sessions")
+
+
+@login_required
+@require_POST
+def end_other_sessions_view(request):
+    count = end_other_sessions(request.user, keep_session_key=request.session.session_key)
+    messages.success(request, f"Ended {count} other session(s).")
+    return redirect("accounts:sessions")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # Other sessions are invalid after a password change; drop them from the list too.
+        end_other_sessions(self.request.user, keep_session_key=self.request.session.session_key)
+        update_session_auth_hash(self.request, form.user)
+        messages.success(self.request, "Your password is changed. Your other sessions have been ended.")
+        return response
+
+
+password_change_view = login_required(PasswordChangeView.as_view())
+password_reset_view = auth_views.PasswordResetView.as_view(
+    form_class=PasswordResetForm,
+    template_name="accounts/password_reset.html",
+    success_url=reverse_lazy("accounts:password_reset_done"),
+)
+password_reset_done_view = auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # A reset means the old password may be known to someone: end every session.
+        end_other_sessions(form.user)
+        return response
+
+
+password_reset_confirm_view = PasswordResetConfirmView.as_view()
+password_reset_complete_view = auth_views.PasswordResetCompleteView.as_view(
+    template_name="accounts/password_reset_complete.html"
+)
+
+

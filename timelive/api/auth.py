@@ -1,0 +1,25 @@
+from ninja.security import HttpBearer, SessionAuth
+
+from timelive.integrations.models import ApiToken
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer tl_…` with a personal API token."""
+
+    def authenticate(self, request, token):
+        api_token = ApiToken.authenticate(token)
+        if api_token is None:
+            return None
+        request.user = api_token.user
+        request.api_token = api_token
+        return api_token.user
+
+
+class BrowserSessionAuth(SessionAuth):
+    """The logged-in browser session (with CSRF), for the docs page and the UI."""
+
+    def authenticate(self, request, key):
+        user = super().authenticate(request, key)
+        if user is not None:
+            request.api_token = None
+        return user

@@ -1,0 +1,54 @@
+import datetime as dt
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from timelive.orgs.access import user_memberships
+
+from .actions import do_create_token, do_revoke_token
+from .models import ApiToken
+
+EXPIRY_CHOICES = [("", "Never"), ("7", "In 7 days"), ("30", "In 30 days"), ("90", "In 90 days"), ("365", "In a year")]
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(max_length=100, help_text="What the token is for, e.g. “Payroll export”.")
+    org = forms.ChoiceField(label="Organisation", required=False)
+    expires_in = forms.ChoiceField(label="Expires", choices=EXPIRY_CHOICES, required=False)
+
+    def __init__(self, *args, memberships=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.orgs = {m.org.slug: m.org for m in memberships}
+        self.fields["org"].choices = [("", "All my organisations")] + [(s, o.name) for s, o in self.orgs.items()]
+
+
+@login_required
+def tokens(request):
+    memberships = list(user_memberships(request.user))
+    form = TokenForm(request.POST or None, memberships=memberships)
+    new_secret = None
+    if request.method == "POST" and form.is_valid():
+        days = form.cleaned_data["expires_in"]
+        expires_at = timezone.now() + dt.timedelta(days=int(days)) if days else None
+        org = form.orgs.get(form.cleaned_data["org"]) if form.cleaned_data["org"] else None
+        token, new_secret = do_create_token(request.user, form.cleaned_data["name"], org=org, expires_at=expires_at)
+        form = TokenForm(memberships=memberships)
+    user_tokens = ApiToken.objects.filter(user=request.user).select_related("org").order_by("-created_at")
+    return render(request, "integrations/tokens.html", {"form": form, "tokens": user_tokens, "new_secret": new_secret},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def revoke_token(request, code):
+    token = ApiToken.objects.filter(user=request.user, code=code).first()
+    if token is None:
+        raise Http404
+    do_revoke_token(token, acting_user=request.user)
+    messages.success(request, f"The token “{token.name}” is revoked.")
+    return redirect("integrations:tokens")

@@ -1,0 +1,75 @@
+"""The one door to tenant data.
+
+Views and API handlers load organisations and their rows only through these
+helpers. Someone outside the organisation gets 404 (so they cannot even learn
+that a row exists); a member without the right role gets 403.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from .models import ADMIN_ROLES, Invitation, Membership
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+class ReadOnlyOrganization(PermissionDenied):
+    """The organisation's trial has ended: data can be read and exported, not changed."""
+
+
+def get_membership(request, slug: str, *, roles=None, write: bool | None = None) -> Membership:
+    """The requesting person's active membership of organisation `slug`.
+
+    Also sets request.org and request.membership. `roles` limits who may pass
+    (403 for the others). Changes (`write`, by default any unsafe method) are
+    refused while the organisation is read-only.
+    """
+    user = request.user
+    if not user.is_authenticated:
+        raise Http404
+    token = getattr(request, "api_token", None)
+    if token is not None and token.org_id is not None and token.org.slug != slug:
+        raise Http404
+    membership = (
+        Membership.objects.select_related("org")
+        .filter(org__slug=slug, user=user, is_active=True)
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    if roles is not None and membership.role not in roles:
+        raise PermissionDenied("Your role in this organisation does not allow this.")
+    if write is None:
+        write = request.method not in SAFE_METHODS
+    if write and membership.org.is_read_only:
+        raise ReadOnlyOrganization(
+            f"The trial of {membership.org.name} has ended, so it is read-only. "
+            "You can still see and export your data."
+        )
+    request.org = membership.org
+    request.membership = membership
+    return membership
+
+
+def get_admin_membership(request, slug: str, **kwargs) -> Membership:
+    return get_membership(request, slug, roles=ADMIN_ROLES, **kwargs)
+
+
+def get_member_for_user(request, code: str) -> Membership:
+    """A membership (active or not) of the organisation already loaded on request."""
+    membership = Membership.objects.select_related("user", "org").filter(org=request.org, code=code).first()
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def get_invitation_for_user(request, code: str) -> Invitation:
+    invitation = Invitation.objects.select_related("org").filter(org=request.org, code=code).first()
+    if invitation is None:
+        raise Http404
+    return invitation
+
+
+def user_memberships(user):
+    """The person's active memberships, for the organisation switcher."""
+    return Membership.objects.select_related("org").filter(user=user, is_active=True).order_by("org__name")

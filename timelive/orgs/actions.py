@@ -1,0 +1,211 @@
+"""Audited changes to organisations, memberships and invitations.
+
+Each action runs in one transaction and writes an AuditLog row; mail is queued
+to go out once the transaction commits.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from timelive.lib.codes import hash_secret, new_code, new_secret
+from timelive.notifications.mail import queue_mail
+
+from .models import AuditEvent, AuditLog, Invitation, Membership, Organization, Plan, Role
+
+RESERVED_SLUGS = {"admin", "api", "account", "accounts", "static", "media", "new", "setup", "operator", "o"}
+
+
+class ActionError(Exception):
+    """A change that the rules do not allow; the message is for the person."""
+
+
+def audit(org, actor, event, target=None, **details) -> AuditLog:
+    target_type = target_id = target_label = ""
+    if target is not None:
+        target_type = target._meta.model_name
+        target_id = str(getattr(target, "code", None) or target.pk)
+        target_label = str(target)[:200]
+    return AuditLog.objects.create(
+        org=org,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        event=event,
+        target_type=target_type,
+        target_id=target_id,
+        target_label=target_label,
+        details=details,
+    )
+
+
+def unique_slug(name: str) -> str:
+    base = slugify(name)[:40].strip("-") or "org"
+    if base in RESERVED_SLUGS:
+        base = f"{base}-org"
+    slug = base
+    while Organization.objects.filter(slug=slug).exists():
+        slug = f"{base}-{new_code(4)}"
+    return slug
+
+
+@transaction.atomic
+def do_create_organization(name, owner, *, time_zone="UTC", currency="USD", edition=None) -> Organization:
+    edition = edition or settings.TIMELIVE_EDITION
+    org = Organization(name=name, slug=unique_slug(name), time_zone=time_zone, currency=currency)
+    if edition == "onprem":
+        org.plan = Plan.ONPREM
+    else:
+        org.start_trial()
+    org.save()
+    membership = Membership.objects.create(org=org, user=owner, role=Role.OWNER)
+    audit(org, owner, AuditEvent.ORG_CREATED, org, plan=org.plan, edition=edition)
+    audit(org, owner, AuditEvent.MEMBER_JOINED, membership, role=Role.OWNER)
+    return org
+
+
+@transaction.atomic
+def do_change_org_settings(org, changes: dict, *, acting_user) -> None:
+    """Save `changes` ({field: new value}) on org, recording old and new values."""
+    recorded = {}
+    for field, value in changes.items():
+        old = getattr(org, field)
+        if old != value:
+            recorded[field] = {"old": old, "new": value}
+            setattr(org, field, value)
+    if recorded:
+        org.save(update_fields=list(recorded))
+        audit(org, acting_user, AuditEvent.ORG_SETTINGS_CHANGED, org, changes=recorded)
+
+
+@transaction.atomic
+def do_change_org_plan(org, plan, *, acting_user, trial_ends_at=None) -> None:
+    old = {"plan": org.plan, "trial_ends_at": org.trial_ends_at.isoformat() if org.trial_ends_at else None}
+    org.plan = plan
+    if plan == Plan.TRIAL:
+        org.trial_ends_at = trial_ends_at or timezone.now() + dt.timedelta(days=settings.TIMELIVE_TRIAL_DAYS)
+    org.save(update_fields=["plan", "trial_ends_at"])
+    new = {"plan": org.plan, "trial_ends_at": org.trial_ends_at.isoformat() if org.trial_ends_at else None}
+    audit(org, acting_user, AuditEvent.ORG_PLAN_CHANGED, org, old=old, new=new)
+
+
+def invitation_url(token: str) -> str:
+    return settings.SITE_URL + reverse("orgs:accept_invitation", args=[token])
+
+
+@transaction.atomic
+def do_invite_member(org, email, role, *, acting_user) -> tuple[Invitation, str]:
+    """Invite `email` (any earlier pending invitation to the same address is
+    replaced). Returns the invitation and the raw token for the link."""
+    email = email.strip().lower()
+    if Membership.objects.filter(org=org, user__email=email, is_active=True).exists():
+        raise ActionError(f"{email} is already a member of {org.name}.")
+    if role == Role.OWNER and not acting_user_is_owner(org, acting_user):
+        raise ActionError("Only an owner can invite another owner.")
+    now = timezone.now()
+    Invitation.objects.filter(org=org, email=email).pending().update(revoked_at=now)
+    token = new_secret()
+    invitation = Invitation.objects.create(
+        org=org,
+        email=email,
+        role=role,
+        token_hash=hash_secret(token),
+        invited_by=acting_user,
+        expires_at=now + dt.timedelta(days=settings.TIMELIVE_INVITATION_DAYS),
+    )
+    audit(org, acting_user, AuditEvent.INVITATION_SENT, invitation, email=email, role=role)
+    queue_mail(
+        email,
+        f"{acting_user.full_name} invited you to {org.name} on TimeLive",
+        "invitation",
+        {"org": org, "inviter": acting_user, "role": invitation.get_role_display(),
+         "url": invitation_url(token), "expires_at": invitation.expires_at},
+    )
+    return invitation, token
+
+
+def acting_user_is_owner(org, user) -> bool:
+    return Membership.objects.filter(org=org, user=user, role=Role.OWNER, is_active=True).exists()
+
+
+@transaction.atomic
+def do_revoke_invitation(invitation, *, acting_user) -> None:
+    if invitation.status != "pending":
+        raise ActionError("This invitation is no longer pending.")
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    audit(invitation.org, acting_user, AuditEvent.INVITATION_REVOKED, invitation, email=invitation.email)
+
+
+def find_invitation(token: str) -> Invitation | None:
+    return Invitation.objects.select_related("org", "invited_by").filter(token_hash=hash_secret(token)).first()
+
+
+@transaction.atomic
+def do_accept_invitation(invitation, user) -> Membership:
+    # Lock the row so that two clicks cannot both use a single-use link.
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.status != "pending":
+        raise ActionError(f"This invitation has {invitation.status}. Ask for a new one.")
+    if invitation.email != user.email:
+        raise ActionError(f"This invitation was sent to {invitation.email}. Log in with that address to accept it.")
+    now = timezone.now()
+    membership, created = Membership.objects.get_or_create(
+        org=invitation.org, user=user, defaults={"role": invitation.role}
+    )
+    if not created:
+        membership.role = invitation.role
+        membership.is_active = True
+        membership.save(update_fields=["role", "is_active"])
+    if user.email_verified_at is None:
+        # Following the emailed link proves the address is theirs.
+        user.email_verified_at = now
+        user.save(update_fields=["email_verified_at"])
+    invitation.accepted_at = now
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    audit(invitation.org, user, AuditEvent.INVITATION_ACCEPTED, invitation, email=invitation.email)
+    audit(invitation.org, user, AuditEvent.MEMBER_JOINED, membership, role=membership.role)
+    return membership
+
+
+def _active_owner_count(org) -> int:
+    return Membership.objects.filter(org=org, role=Role.OWNER, is_active=True, user__is_active=True).count()
+
+
+@transaction.atomic
+def do_change_role(membership, role, *, acting_user) -> None:
+    acting = Membership.objects.get(org=membership.org, user=acting_user)
+    old = membership.role
+    if old == role:
+        return
+    if Role.OWNER in (old, role) and acting.role != Role.OWNER:
+        raise ActionError("Only an owner can make someone an owner or change an owner's role.")
+    if old == Role.OWNER and _active_owner_count(membership.org) <= 1:
+        raise ActionError("An organisation needs at least one owner. Make someone else an owner first.")
+    membership.role = role
+    membership.save(update_fields=["role"])
+    audit(membership.org, acting_user, AuditEvent.MEMBER_ROLE_CHANGED, membership, old=old, new=role)
+
+
+@transaction.atomic
+def do_remove_member(membership, *, acting_user) -> None:
+    """Take away access; the person's entries and comments stay with the organisation."""
+    acting = Membership.objects.get(org=membership.org, user=acting_user)
+    if membership.role == Role.OWNER:
+        if acting.role != Role.OWNER:
+            raise ActionError("Only an owner can remove an owner.")
+        if _active_owner_count(membership.org) <= 1:
+            raise ActionError("An organisation needs at least one owner. Make someone else an owner first.")
+    membership.is_active = False
+    membership.save(update_fields=["is_active"])
+    audit(membership.org, acting_user, AuditEvent.MEMBER_REMOVED, membership, role=membership.role)
+
+
+@transaction.atomic
+def do_restore_member(membership, *, acting_user) -> None:
+    membership.is_active = True
+    membership.save(update_fields=["is_active"])
+    audit(membership.org, acting_user, AuditEvent.MEMBER_RESTORED, membership, role=membership.role)
