@@ -2,13 +2,22 @@ from django.conf import settings
 
 
 def shell(request):
-    """What the base layout needs: the current organisation and the switcher."""
+    """What the base layout needs: the current organisation and the switcher.
+
+    Pages outside an organisation (profile, sessions) keep the navigation of
+    the organisation the person last worked in.
+    """
     context = {"edition": settings.TIMELIVE_EDITION}
     user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        from .access import user_memberships
+    if user is None or not user.is_authenticated:
+        return context
+    from .access import user_memberships
 
-        context["my_memberships"] = user_memberships(user)
-        context["current_org"] = getattr(request, "org", None)
-        context["current_membership"] = getattr(request, "membership", None)
+    memberships = list(user_memberships(user))
+    current = getattr(request, "membership", None)
+    if current is None:
+        current = next((m for m in memberships if m.org_id == user.last_org_id), None)
+    context["my_memberships"] = memberships
+    context["current_membership"] = current
+    context["current_org"] = current.org if current else None
     return context
