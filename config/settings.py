@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "timelive.accounts",
     "timelive.orgs",
+    "timelive.tracking",
     "timelive.notifications",
     "timelive.integrations",
     "timelive.api",

@@ -1,0 +1,223 @@
+"""Saving time entries and running the timer.
+
+Every change goes through here, so that the rules in entries.py hold for the
+week grid, the timer, the API and bulk imports alike.
+"""
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .entries import EntryData, EntryInvalid, EntryRules, local_day, user_zone
+from .models import EntryStatus, TimeEntry, Timer
+
+
+class Conflict(Exception):
+    """Someone else changed the entry since it was read; nothing was saved."""
+
+
+class Locked(Exception):
+    """The entry is submitted or approved and cannot be changed."""
+
+
+EDITABLE_STATUSES = (EntryStatus.OPEN, EntryStatus.REJECTED)
+
+
+def _raise_limits(rules, entries, replacing=None):
+    problems = rules.check_limits(entries, replacing=replacing)
+    if problems:
+        raise EntryInvalid({"__all__": [m for messages in problems.values() for m in messages]})
+
+
+@transaction.atomic
+def create_entry(rules: EntryRules, user, data: EntryData) -> TimeEntry:
+    entry, tag_names = rules.build(user, data)
+    _raise_limits(rules, [entry])
+    entry.save()
+    if tag_names:
+        entry.tags.set(rules.tag_objects(tag_names))
+    return entry
+
+
+@transaction.atomic
+def update_entry(rules: EntryRules, entry: TimeEntry, data: EntryData, *, expected_version: int | None = None) -> TimeEntry:
+    """Change an entry. With `expected_version`, refuse (Conflict) if it changed meanwhile."""
+    current = TimeEntry.objects.select_for_update().select_related("project", "task", "user").get(pk=entry.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise Conflict("Someone changed this entry meanwhile. Reload to see the latest.")
+    if current.status not in EDITABLE_STATUSES:
+        raise Locked(f"This entry is {current.get_status_display().lower()} and cannot be changed.")
+    updated, tag_names = rules.build(current.user, data, instance=current)
+    _raise_limits(rules, [updated])
+    updated.version = current.version + 1
+    updated.save()
+    if tag_names is not None:
+        updated.tags.set(rules.tag_objects(tag_names))
+    return updated
+
+
+@transaction.atomic
+def delete_entry(entry: TimeEntry, *, expected_version: int | None = None) -> None:
+    current = TimeEntry.objects.select_for_update().get(pk=entry.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise Conflict("Someone changed this entry meanwhile. Reload to see the latest.")
+    if current.status not in EDITABLE_STATUSES:
+        raise Locked(f"This entry is {current.get_status_display().lower()} and cannot be deleted.")
+    current.delete()
+
+
+def bulk_create_entries(rules: EntryRules, user_for, items: list[tuple[str, EntryData]], *, atomic_batch: bool):
+    """Create many entries with client idempotency keys.
+
+    `items` are (key, data); `user_for(data)` gives the person each is for.
+    Keys already used (by earlier batches) are skipped and reported as
+    existing. With `atomic_batch`, one bad row creates none of the batch;
+    otherwise exactly the good rows are created.
+
+    Returns (results, created_count) where results[i] is
+    {"key", "status": created|exists|invalid, "id"?, "errors"?}.
+    """
+    keys = [key for key, _ in items]
+    results: list[dict] = [{"key": key} for key in keys]
+    rules.preload(
+        project_uids=[d.project for _, d in items if isinstance(d.project, str)],
+        task_uids=[d.task for _, d in items if isinstance(d.task, str)],
+    )
+    seen = {}
+    for index, key in enumerate(keys):
+        if key in seen:
+            results[index].update(status="invalid", errors={"key": ["This key appears twice in the batch."]})
+        seen.setdefault(key, index)
+
+    built: list[tuple[int, TimeEntry, list[str] | None]] = []
+    by_user_keys: dict[int, list[str]] = {}
+    for index, (key, data) in enumerate(items):
+        if results[index].get("status"):
+            continue
+        user = user_for(data)
+        data.client_key = key
+        try:
+            entry, tags = rules.build(user, data)
+        except EntryInvalid as exc:
+            results[index].update(status="invalid", errors=exc.errors)
+            continue
+        built.append((index, entry, tags))
+        by_user_keys.setdefault(entry.user_id, []).append(key)
+
+    existing = {}
+    for user_id, user_keys in by_user_keys.items():
+        for uid, client_key in TimeEntry.objects.filter(org=rules.org, user_id=user_id, client_key__in=user_keys).values_list(
+            "uid", "client_key"
+        ):
+            existing[(user_id, client_key)] = uid
+    fresh = []
+    for index, entry, tags in built:
+        uid = existing.get((entry.user_id, entry.client_key))
+        if uid is not None:
+            results[index].update(status="exists", id=uid)
+        else:
+            fresh.append((index, entry, tags))
+
+    problems = rules.check_limits([entry for _, entry, _ in fresh])
+    good = []
+    for position, (index, entry, tags) in enumerate(fresh):
+        if position in problems:
+            results[index].update(status="invalid", errors={"__all__": problems[position]})
+        else:
+            good.append((index, entry, tags))
+
+    if atomic_batch and any(r.get("status") == "invalid" for r in results):
+        for index, _, _ in good:
+            results[index].update(status="not_created")
+        return results, 0
+
+    with transaction.atomic():
+        try:
+            created = TimeEntry.objects.bulk_create([entry for _, entry, _ in good], batch_size=1000)
+        except IntegrityError:
+            # Another request used the same keys at the same moment; nothing here was created.
+            raise Conflict("Another request is creating entries with the same keys. Send the batch again.") from None
+        through = TimeEntry.tags.through
+        links = []
+        for (index, _, tags), entry in zip(good, created, strict=True):
+            results[index].update(status="created", id=entry.uid)
+            if tags:
+                for tag in rules.tag_objects(tags):
+                    links.append(through(timeentry_id=entry.pk, tag_id=tag.pk))
+        if links:
+            through.objects.bulk_create(links, batch_size=2000)
+    return results, len(created)
+
+
+# The timer
+
+
+def _midnights_between(start: dt.datetime, end: dt.datetime, zone) -> list[dt.datetime]:
+    """Local midnights strictly between start and end, as aware times."""
+    cuts = []
+    day = start.astimezone(zone).date() + dt.timedelta(days=1)
+    while True:
+        midnight = dt.datetime.combine(day, dt.time.min, zone)
+        if midnight >= end:
+            return cuts
+        cuts.append(midnight)
+        day += dt.timedelta(days=1)
+
+
+@transaction.atomic
+def start_timer(rules: EntryRules, user, *, project, task=None, description="", billable=None, tags=()) -> tuple[Timer, list]:
+    """Start the person's timer; a running one is stopped into entries first."""
+    stopped = []
+    running = Timer.objects.select_for_update().filter(user=user).first()
+    if running is not None:
+        stopped = stop_timer(rules, user)
+    probe = EntryData(project=project, task=task, date=timezone.localdate(timezone=user_zone(user)), duration=1,
+                      description=description, billable=billable, tags=list(tags))
+    entry, tag_names = rules.build(user, probe)
+    timer = Timer.objects.create(
+        user=user, org=rules.org, project=entry.project, task=entry.task, description=entry.description,
+        billable=entry.billable, tag_names=tag_names or [],
+    )
+    return timer, stopped
+
+
+@transaction.atomic
+def stop_timer(rules: EntryRules, user, *, now=None) -> list[TimeEntry]:
+    """Stop the running timer into entries: one, or one per local day when the
+    organisation splits timers at midnight. Returns the entries made."""
+    timer = Timer.objects.select_for_update().select_related("project", "task").filter(user=user).first()
+    if timer is None:
+        return []
+    now = now or timezone.now()
+    start = timer.started_at
+    timer.delete()
+    if now - start < dt.timedelta(seconds=1):
+        return []
+    zone = user_zone(user)
+    pieces = [(start, now)]
+    if rules.org.timer_midnight == "split":
+        cuts = _midnights_between(start, now, zone)
+        bounds = [start, *cuts, now]
+        pieces = list(zip(bounds[:-1], bounds[1:], strict=False))
+    # An over-long timer (forgotten overnight) is capped at 24 h per entry.
+    entries = []
+    for piece_start, piece_end in pieces:
+        piece_end = min(piece_end, piece_start + dt.timedelta(hours=24))
+        data = EntryData(project=timer.project, task=timer.task, start=piece_start, end=piece_end,
+                         description=timer.description, billable=timer.billable, tags=list(timer.tag_names))
+        entry, tag_names = rules.build(user, data)
+        entries.append((entry, tag_names))
+    problems = rules.check_limits([e for e, _ in entries])
+    if problems:
+        raise EntryInvalid({"__all__": [m for messages in problems.values() for m in messages]})
+    saved = []
+    for entry, tag_names in entries:
+        entry.save()
+        if tag_names:
+            entry.tags.set(rules.tag_objects(tag_names))
+        saved.append(entry)
+    return saved
+
+
+__all__ = ["local_day"]

@@ -1,0 +1,379 @@
+"""The rules every time entry obeys, whichever door it comes through:
+the week grid, the day view, the timer, the API, bulk creation.
+
+EntryRules caches the organisation's projects, tasks, tags, custom fields and
+rates, so a batch of a thousand entries is checked with a handful of queries.
+"""
+
+import datetime as dt
+import zoneinfo
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from timelive.lib.durations import MAX_DAY_SECONDS, format_duration
+from timelive.orgs.models import ADMIN_ROLES, Role
+
+from .models import (
+    CustomField,
+    CustomFieldTarget,
+    CustomFieldType,
+    EntryStatus,
+    Project,
+    ProjectMember,
+    Tag,
+    Task,
+    TimeEntry,
+)
+from .rates import RateBook
+
+MAX_TAGS = 20
+
+
+class EntryInvalid(Exception):
+    """`errors` maps a field name (or "__all__") to a list of messages for people."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
+        self.errors = errors
+
+
+@dataclass
+class EntryData:
+    """What someone asks an entry to be. Unset fields (None) keep their value on update."""
+
+    project: str | Project | None = None
+    task: str | Task | None = None
+    date: dt.date | None = None
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+    duration: int | None = None
+    description: str | None = None
+    billable: bool | None = None
+    tags: list[str] | None = None
+    custom_fields: dict | None = None
+    client_key: str | None = None
+    clear_task: bool = False
+    clear_times: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+def user_zone(user) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(user.time_zone or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
+def local_day(moment: dt.datetime, user) -> dt.date:
+    return moment.astimezone(user_zone(user)).date()
+
+
+def make_aware_for(user, moment: dt.datetime) -> dt.datetime:
+    """A time without an offset is read in the person's own time zone."""
+    if timezone.is_naive(moment):
+        return moment.replace(tzinfo=user_zone(user))
+    return moment
+
+
+class EntryRules:
+    def __init__(self, org, membership):
+        self.org = org
+        self.membership = membership
+        self._projects: dict[str, Project] = {}
+        self._tasks: dict[str, Task] = {}
+        self._tags: dict[str, Tag] | None = None
+        self._custom: list[CustomField] | None = None
+        self._ratebook: RateBook | None = None
+        self._member_projects: dict[int, set[int]] = {}
+
+    # Caches
+
+    def preload(self, project_uids=(), task_uids=()):
+        missing = [u for u in set(project_uids) if u and u not in self._projects]
+        if missing:
+            for project in Project.objects.filter(org=self.org, uid__in=missing):
+                self._projects[project.uid] = project
+        missing = [u for u in set(task_uids) if u and u not in self._tasks]
+        if missing:
+            for task in Task.objects.filter(org=self.org, uid__in=missing):
+                self._tasks[task.uid] = task
+
+    def project(self, ref) -> Project | None:
+        if isinstance(ref, Project):
+            return ref if ref.org_id == self.org.id else None
+        if ref not in self._projects:
+            self.preload(project_uids=[ref])
+        return self._projects.get(ref)
+
+    def task(self, ref) -> Task | None:
+        if isinstance(ref, Task):
+            return ref if ref.org_id == self.org.id else None
+        if ref not in self._tasks:
+            self.preload(task_uids=[ref])
+        return self._tasks.get(ref)
+
+    @property
+    def tags(self) -> dict[str, Tag]:
+        if self._tags is None:
+            self._tags = {t.name.lower(): t for t in Tag.objects.filter(org=self.org)}
+        return self._tags
+
+    @property
+    def custom_fields(self) -> list[CustomField]:
+        if self._custom is None:
+            self._custom = list(CustomField.objects.filter(org=self.org, target=CustomFieldTarget.TIME_ENTRY))
+        return self._custom
+
+    @property
+    def ratebook(self) -> RateBook:
+        if self._ratebook is None:
+            self._ratebook = RateBook(self.org)
+        return self._ratebook
+
+    def may_log_on(self, user, project) -> bool:
+        if project.is_public or self.membership.role in ADMIN_ROLES:
+            return True
+        if user.id not in self._member_projects:
+            self._member_projects[user.id] = set(
+                ProjectMember.objects.filter(user=user, project__org=self.org).values_list("project_id", flat=True)
+            )
+        return project.id in self._member_projects[user.id]
+
+    # Building one entry
+
+    def build(self, user, data: EntryData, instance: TimeEntry | None = None) -> tuple[TimeEntry, list[str] | None]:
+        """An unsaved entry (or `instance` changed) and the tag names to set, or EntryInvalid."""
+        errors: dict[str, list[str]] = defaultdict(list)
+        entry = instance or TimeEntry(org=self.org, user=user)
+        if self.membership.role == Role.EXTERNAL:
+            raise EntryInvalid({"__all__": ["External members do not log time here."]})
+
+        if data.project is not None:
+            project = self.project(data.project)
+            if project is None:
+                errors["project"].append("Choose one of your organisation's projects.")
+            elif not project.is_open:
+                errors["project"].append(f"{project} is {project.get_status_display().lower()}: no time can be logged on it.")
+            elif not self.may_log_on(user, project):
+                errors["project"].append(f"You are not a member of {project}.")
+            else:
+                if entry.project_id != project.id and data.billable is None and instance is None:
+                    entry.billable = project.billable_by_default
+                entry.project = project
+        elif instance is None:
+            errors["project"].append("Choose a project.")
+
+        if data.clear_task:
+            entry.task = None
+        elif data.task is not None:
+            task = self.task(data.task)
+            if task is None:
+                errors["task"].append("Choose one of the project's tasks.")
+            elif entry.project_id and task.project_id != entry.project_id:
+                errors["task"].append(f"{task} belongs to another project.")
+            elif not task.is_open:
+                errors["task"].append(f"{task} is archived: no time can be logged on it.")
+            else:
+                entry.task = task
+        elif instance is not None and data.project is not None and entry.task_id:
+            if entry.task.project_id != entry.project_id:
+                entry.task = None
+
+        self._apply_times(user, entry, data, errors, is_new=instance is None)
+
+        if data.description is not None:
+            if len(data.description) > 5000:
+                errors["description"].append("Keep the description under 5,000 characters.")
+            entry.description = data.description
+        if data.billable is not None:
+            entry.billable = data.billable
+        if data.custom_fields is not None:
+            entry.custom_fields = self.clean_custom_fields(data.custom_fields, errors)
+        elif instance is None and any(f.required for f in self.custom_fields):
+            entry.custom_fields = self.clean_custom_fields({}, errors)
+        tag_names = None
+        if data.tags is not None:
+            tag_names = self.clean_tags(data.tags, errors)
+        if data.client_key is not None:
+            entry.client_key = data.client_key or None
+        if errors:
+            raise EntryInvalid(dict(errors))
+        self.ratebook.value(entry)
+        entry.updated_at = timezone.now()
+        return entry, tag_names
+
+    def _apply_times(self, user, entry, data, errors, *, is_new):
+        has_times = data.start is not None or data.end is not None
+        if data.clear_times:
+            entry.start = entry.end = None
+        if has_times:
+            if data.start is None or data.end is None:
+                errors["end" if data.start else "start"].append("Give both a start and an end time.")
+                return
+            start, end = make_aware_for(user, data.start), make_aware_for(user, data.end)
+            if end <= start:
+                errors["end"].append("The end must be after the start.")
+                return
+            seconds = int((end - start).total_seconds())
+            if seconds > MAX_DAY_SECONDS:
+                errors["end"].append("One entry can be at most 24 hours long.")
+                return
+            entry.start, entry.end, entry.duration = start, end, seconds
+            entry.date = local_day(start, user)
+            if data.date is not None and data.date != entry.date:
+                errors["date"].append("The date must be the day the entry starts, in your time zone.")
+            return
+        if data.duration is not None:
+            if data.duration <= 0:
+                errors["duration"].append("The duration must be more than zero.")
+            elif data.duration > MAX_DAY_SECONDS:
+                errors["duration"].append("One day has at most 24 hours.")
+            else:
+                entry.duration = data.duration
+                if entry.start is not None:
+                    # A new duration on a timed entry keeps its start and moves its end.
+                    entry.end = entry.start + dt.timedelta(seconds=data.duration)
+        elif is_new:
+            errors["duration"].append("Give a duration, or a start and an end.")
+        if data.date is not None:
+            if entry.start is not None and data.date != entry.date:
+                errors["date"].append("A timed entry's date follows its start time.")
+            elif data.date.year < 1990 or data.date.year > 2200:
+                errors["date"].append("Choose a date between 1990 and 2200.")
+            else:
+                entry.date = data.date
+        elif is_new:
+            errors["date"].append("Choose a date.")
+
+    def clean_tags(self, names, errors) -> list[str]:
+        cleaned = []
+        for name in names:
+            name = " ".join(str(name).split())
+            if not name:
+                continue
+            if len(name) > 60:
+                errors["tags"].append(f"“{name[:20]}…” is too long for a tag (60 characters at most).")
+                continue
+            if self.org.managed_tags and name.lower() not in self.tags:
+                errors["tags"].append(f"“{name}” is not one of the organisation's tags.")
+                continue
+            if name.lower() not in {c.lower() for c in cleaned}:
+                cleaned.append(name)
+        if len(cleaned) > MAX_TAGS:
+            errors["tags"].append(f"An entry can have at most {MAX_TAGS} tags.")
+        return cleaned
+
+    def clean_custom_fields(self, values: dict, errors) -> dict:
+        if not isinstance(values, dict):
+            errors["custom_fields"].append("Custom fields must be an object of field keys and values.")
+            return {}
+        return clean_custom_values(self.custom_fields, values, errors)
+
+    def tag_objects(self, names) -> list[Tag]:
+        """The Tag rows for `names`, creating the new ones (when tags are not managed)."""
+        objects = []
+        for name in names:
+            tag = self.tags.get(name.lower())
+            if tag is None:
+                tag, _ = Tag.objects.get_or_create(org=self.org, name=name)
+                self.tags[name.lower()] = tag
+            objects.append(tag)
+        return objects
+
+    # Checks across entries
+
+    def check_limits(self, entries: list[TimeEntry], *, replacing: TimeEntry | None = None) -> dict[int, list[str]]:
+        """Day totals (24 h at most) and, where the organisation forbids them, overlaps.
+
+        Returns {index in `entries`: [messages]}; each batch is checked together
+        with what is already stored.
+        """
+        problems: dict[int, list[str]] = defaultdict(list)
+        if not entries:
+            return problems
+        users = {e.user_id for e in entries}
+        days = {e.date for e in entries}
+        existing = TimeEntry.objects.filter(org=self.org, user_id__in=users, date__in=days)
+        exclude = [e.pk for e in entries if e.pk] + ([replacing.pk] if replacing else [])
+        if exclude:
+            existing = existing.exclude(pk__in=exclude)
+        totals = defaultdict(int)
+        for row in existing.values("user_id", "date").annotate(total=Sum("duration")):
+            totals[(row["user_id"], row["date"])] = row["total"]
+        for index, entry in enumerate(entries):
+            key = (entry.user_id, entry.date)
+            totals[key] += entry.duration
+            if totals[key] > MAX_DAY_SECONDS:
+                problems[index].append(
+                    f"This would make {format_duration(totals[key])} on {entry.date:%a %d %b}: a day has at most 24 hours."
+                )
+        if not self.org.allow_overlap:
+            timed = [(i, e) for i, e in enumerate(entries) if e.start is not None]
+            if timed:
+                lo = min(e.start for _, e in timed)
+                hi = max(e.end for _, e in timed)
+                stored = TimeEntry.objects.filter(
+                    org=self.org, user_id__in={e.user_id for _, e in timed}, start__lt=hi, end__gt=lo
+                )
+                if exclude:
+                    stored = stored.exclude(pk__in=exclude)
+                others = [(None, e) for e in stored.only("user_id", "start", "end")]
+                for i, entry in timed:
+                    for j, other in others + timed:
+                        if j == i or other.user_id != entry.user_id:
+                            continue
+                        if other.start < entry.end and entry.start < other.end:
+                            problems[i].append(
+                                f"It overlaps another entry from {timezone.localtime(other.start, user_zone(entry.user)):%H:%M} "
+                                f"to {timezone.localtime(other.end, user_zone(entry.user)):%H:%M}; "
+                                "your organisation does not allow overlapping entries."
+                            )
+                            break
+        return problems
+
+
+def clean_custom_values(definitions, values: dict, errors) -> dict:
+    """Check custom field values against their definitions; unknown keys are refused."""
+    known = {f.key: f for f in definitions}
+    cleaned = {}
+    for key in values:
+        if key not in known:
+            errors["custom_fields"].append(f"There is no custom field “{key}”.")
+    for key, definition in known.items():
+        value = values.get(key)
+        if value in (None, ""):
+            if definition.required:
+                errors["custom_fields"].append(f"{definition.label} is required.")
+            continue
+        if definition.field_type == CustomFieldType.NUMBER:
+            try:
+                number = Decimal(str(value))
+                if not number.is_finite():
+                    raise InvalidOperation
+                cleaned[key] = str(number)
+            except (InvalidOperation, ValueError):
+                errors["custom_fields"].append(f"{definition.label} must be a number.")
+        elif definition.field_type == CustomFieldType.DATE:
+            try:
+                cleaned[key] = dt.date.fromisoformat(str(value)).isoformat()
+            except ValueError:
+                errors["custom_fields"].append(f"{definition.label} must be a date like 2026-01-31.")
+        elif definition.field_type == CustomFieldType.CHOICE:
+            if str(value) not in definition.choices:
+                errors["custom_fields"].append(f"{definition.label} must be one of: {', '.join(definition.choices)}.")
+            else:
+                cleaned[key] = str(value)
+        else:
+            text = str(value)
+            if len(text) > 500:
+                errors["custom_fields"].append(f"{definition.label} may have at most 500 characters.")
+            cleaned[key] = text[:500]
+    return cleaned
+
+
+def editable_entries_q(user):
+    return Q(user=user, status__in=[EntryStatus.OPEN, EntryStatus.REJECTED])
