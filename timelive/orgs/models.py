@@ -40,6 +40,24 @@ class Weekday(models.IntegerChoices):
     SUNDAY = 6, "Sunday"
 
 
+class EntryMode(models.TextChoices):
+    DURATION = "duration", "Duration (e.g. 2:30)"
+    START_END = "start_end", "Start and end times"
+
+
+class TimerMidnight(models.TextChoices):
+    SPLIT = "split", "Split it into one entry per day"
+    KEEP = "keep", "Keep it whole, on the day it started"
+
+
+class TimesheetPeriod(models.TextChoices):
+    DAILY = "daily", "Daily"
+    WEEKLY = "weekly", "Weekly"
+    BIWEEKLY = "biweekly", "Every two weeks"
+    SEMIMONTHLY = "semimonthly", "Twice a month (1st–15th, 16th–end)"
+    MONTHLY = "monthly", "Monthly"
+
+
 class Organization(models.Model):
     """The tenant: every row of customer data belongs to one."""
 
@@ -51,6 +69,19 @@ class Organization(models.Model):
     plan = models.CharField(max_length=16, choices=Plan.choices, default=Plan.TRIAL)
     trial_ends_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+
+    # Time tracking policy.
+    entry_mode = models.CharField(max_length=16, choices=EntryMode.choices, default=EntryMode.DURATION)
+    allow_overlap = models.BooleanField("allow overlapping entries", default=True)
+    timer_midnight = models.CharField(
+        "a timer running past midnight", max_length=8, choices=TimerMidnight.choices, default=TimerMidnight.SPLIT
+    )
+    timesheet_period = models.CharField(max_length=16, choices=TimesheetPeriod.choices, default=TimesheetPeriod.WEEKLY)
+    # The first day of the first two-week period, for bi-weekly timesheets.
+    period_anchor = models.DateField(null=True, blank=True)
+    managed_tags = models.BooleanField(
+        "only the organisation's tags", default=False, help_text="Otherwise new tags are created as people type them."
+    )
 
     def __str__(self):
         return self.name
@@ -73,7 +104,8 @@ class Organization(models.Model):
         if not self.is_trial or self.trial_ends_at is None:
             return 0
         remaining = self.trial_ends_at - timezone.now()
-        return max(0, remaining.days + (1 if remaining.seconds else 0))
+        # A part of a day counts as a day: "1 day left" until the very end.
+        return max(0, remaining.days + (1 if remaining.seconds or remaining.microseconds else 0))
 
     def start_trial(self, now=None):
         now = now or timezone.now()
@@ -152,6 +184,15 @@ class Invitation(models.Model):
         if self.expires_at <= timezone.now():
             return "expired"
         return "pending"
+
+    @property
+    def problem(self) -> str:
+        """Why the link cannot be used any more, in words for the person holding it."""
+        return {
+            "accepted": "This invitation has already been used.",
+            "revoked": "This invitation was withdrawn.",
+            "expired": "This invitation has expired.",
+        }.get(self.status, "")
 
 
 class AuditEvent(models.TextChoices):
