@@ -6,6 +6,11 @@ from timelive.integrations.models import ApiToken
 class TokenAuth(HttpBearer):
     """`Authorization: Bearer tl_…` with a personal API token."""
 
+    openapi_description = (
+        "A personal API token (`tl_…`), created on the API tokens page (`/account/tokens/`) or with "
+        "`manage.py createtoken`. It acts as its owner, limited to one organisation if it was created so."
+    )
+
     def authenticate(self, request, token):
         api_token = ApiToken.authenticate(token)
         if api_token is None:
@@ -17,6 +22,8 @@ class TokenAuth(HttpBearer):
 
 class BrowserSessionAuth(SessionAuth):
     """The logged-in browser session (with CSRF), for the docs page and the UI."""
+
+    openapi_description = "The session of a person logged in to TimeLive in this browser; changes need the CSRF token."
 
     def authenticate(self, request, key):
         user = super().authenticate(request, key)

@@ -1,16 +1,15 @@
 """Endpoints about the caller and their organisations."""
 
+from django.core.exceptions import PermissionDenied
 from ninja import Query, Router
 
 from timelive.orgs.access import get_membership, user_memberships
 from timelive.orgs.models import Membership
 
-from .errors import ErrorOut
-from .schemas import MemberList, MeOut, OrgList, OrgOut, PageParams
+from .errors import INVALID, NOT_AUTHENTICATED, NOT_FOUND_ORG, responses
+from .schemas import MemberList, MeOut, OrgList, OrgOut, OrgSlug, PageParams
 
 router = Router(tags=["Me and my organisations"])
-
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 def me_out(user) -> dict:
@@ -39,13 +38,24 @@ def member_out(membership) -> dict:
     }
 
 
-@router.get("/me", response={200: MeOut, **ERRORS}, summary="Who am I")
+@router.get("/me", summary="Who am I", **responses({200: MeOut}, {401: NOT_AUTHENTICATED}))
 def me(request):
+    """Your own profile: the person the token (or browser session) belongs to.
+
+    Errors: 401 when the credentials are missing or not valid.
+    """
     return me_out(request.user)
 
 
-@router.get("/orgs", response={200: OrgList, **ERRORS}, summary="My organisations")
+@router.get("/orgs", summary="My organisations",
+            **responses({200: OrgList}, {401: NOT_AUTHENTICATED, 422: INVALID}))
 def orgs(request, page: Query[PageParams]):
+    """The organisations you are an active member of, by name, with your role in each.
+
+    A token limited to one organisation lists only that one.
+
+    Errors: 401 when the credentials are missing or not valid; 422 when `limit` or `offset` is out of range.
+    """
     memberships = user_memberships(request.user)
     token = getattr(request, "api_token", None)
     if token is not None and token.org_id is not None:
@@ -55,17 +65,32 @@ def orgs(request, page: Query[PageParams]):
     return {"items": items, "count": count}
 
 
-@router.get("/orgs/{org}", response={200: OrgOut, **ERRORS}, summary="One organisation")
-def org_detail(request, org: str):
+@router.get("/orgs/{org}", summary="One organisation",
+            **responses({200: OrgOut}, {401: NOT_AUTHENTICATED, 404: NOT_FOUND_ORG, 422: INVALID}))
+def org_detail(request, org: OrgSlug):
+    """An organisation you are an active member of, with your role in it.
+
+    Errors: 401 when the credentials are missing or not valid; 404 when you are not an active member of the
+    organisation (or it does not exist, or your token is limited to another one); 422 when the slug is malformed.
+    """
     return org_out(get_membership(request, org))
 
 
-@router.get("/orgs/{org}/members", response={200: MemberList, **ERRORS}, summary="Members of an organisation")
-def members(request, org: str, page: Query[PageParams]):
+@router.get("/orgs/{org}/members", summary="Members of an organisation", **responses({200: MemberList}, {
+    401: NOT_AUTHENTICATED,
+    403: "You are an external member (a client or outside approver), who cannot list the organisation's people. "
+         "Code `permission_denied`.",
+    404: NOT_FOUND_ORG,
+    422: INVALID,
+}))
+def members(request, org: OrgSlug, page: Query[PageParams]):
+    """The organisation's active members, by name, with their roles and contact details.
+
+    Errors: 401 when the credentials are missing or not valid; 403 for external members; 404 when you are not an
+    active member of the organisation; 422 when the slug, `limit` or `offset` is malformed or out of range.
+    """
     membership = get_membership(request, org)
     if membership.is_external:
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied("External members cannot list the organisation's members.")
     rows = (
         Membership.objects.filter(org=membership.org, is_active=True)

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from timelive.orgs.access import user_memberships
@@ -27,6 +28,8 @@ class TokenForm(forms.Form):
         self.fields["org"].choices = [("", "All my organisations")] + [(s, o.name) for s, o in self.orgs.items()]
 
 
+# The page may show a new secret: no browser or proxy may keep a copy.
+@never_cache
 @login_required
 def tokens(request):
     memberships = list(user_memberships(request.user))

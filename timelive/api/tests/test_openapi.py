@@ -1,0 +1,67 @@
+from http import HTTPStatus
+
+from timelive.api.test import ApiTestCase
+from timelive.api.urls import api
+
+METHODS = {"get", "post", "put", "patch", "delete"}
+HOW = "declare errors with timelive.api.errors.responses({200: …}, {401: …})"
+
+
+def operations(schema):
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            if method in METHODS:
+                yield f"{method.upper()} {path}", operation
+
+
+class OpenApiTestCase(ApiTestCase):
+    def test_it_serves_the_schema(self):
+        r = self.client.get("/api/v1/openapi.json")
+        self.assertEqual(r.status_code, 200)
+        schema = r.json()
+        self.assertTrue(schema["openapi"].startswith("3."))
+        self.assertEqual(schema["info"]["title"], "TimeLive API")
+        self.assertIn("/api/v1/orgs/{org}/members", schema["paths"])
+        self.assertEqual(schema["components"]["securitySchemes"]["TokenAuth"]["scheme"], "bearer")
+
+    def test_it_documents_every_operation(self):
+        schema = api.get_openapi_schema()
+        seen = 0
+        for label, operation in operations(schema):
+            seen += 1
+            with self.subTest(label):
+                self.assertTrue(operation.get("summary"), f"{label}: no summary")
+                self.assertTrue(operation.get("description"), f"{label}: no description (write a docstring)")
+                self.assertIn("Errors:", operation["description"], f"{label}: the description lists no errors")
+        self.assertGreaterEqual(seen, 4)
+
+    def test_it_documents_every_error(self):
+        schema = api.get_openapi_schema()
+        for label, operation in operations(schema):
+            with self.subTest(label):
+                responses = {int(status): r for status, r in operation["responses"].items()}
+                # Every operation needs credentials.
+                self.assertIn(401, responses, f"{label}: no 401; {HOW}")
+                params = {p["name"] for p in operation.get("parameters", [])}
+                if "org" in params:
+                    self.assertIn(404, responses, f"{label}: no 404 for foreign organisations; {HOW}")
+                if params or "requestBody" in operation:
+                    self.assertIn(422, responses, f"{label}: no 422 for invalid input; {HOW}")
+                for status, response in responses.items():
+                    if status < 400:
+                        continue
+                    # The generic reason phrase ("Not Found") says nothing about this operation.
+                    self.assertNotEqual(response["description"], HTTPStatus(status).phrase,
+                                        f"{label} {status}: describe when this error happens; {HOW}")
+                    ref = response["content"]["application/json"]["schema"]["$ref"]
+                    self.assertIn(ref.rsplit("/", 1)[1], {"ErrorOut", "ValidationErrorOut"}, f"{label} {status}")
+
+    def test_it_gives_examples_on_every_schema(self):
+        schema = api.get_openapi_schema()
+        for name, component in schema["components"]["schemas"].items():
+            with self.subTest(name):
+                if "enum" in component or component.get("examples"):
+                    continue
+                for prop, definition in component.get("properties", {}).items():
+                    self.assertTrue("examples" in definition or "$ref" in definition,
+                                    f"{name}.{prop}: add examples (on the field or on the schema)")
