@@ -6,9 +6,12 @@ from django.core.exceptions import ValidationError
 from timelive.lib.zones import time_zone_choices
 
 from .models import User, normalize_email
-from .pictures import process_picture
+from .pictures import process_picture, size_limit_text
 
 PASSWORD_HELP = "At least 8 characters. Long phrases are welcome; no special characters needed."
+EMAIL_TAKEN = "An account with this email already exists. Log in or reset your password."
+EMAIL_TAKEN_BY_OTHER = "Another account already uses this email address."
+PICTURE_TYPES = "image/jpeg,image/png,image/gif,image/webp"
 
 
 def email_taken(email: str, exclude=None) -> bool:
@@ -40,12 +43,14 @@ class SignUpForm(NewPasswordMixin, forms.Form):
         help_text=PASSWORD_HELP,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
-    org_name = forms.CharField(label="Organisation name", max_length=120)
+    org_name = forms.CharField(
+        label="Organisation name", max_length=120, widget=forms.TextInput(attrs={"autocomplete": "organization"})
+    )
 
     def clean_email(self):
         email = normalize_email(self.cleaned_data["email"])
         if email_taken(email):
-            raise ValidationError("An account with this email already exists. Log in or reset your password.")
+            raise ValidationError(EMAIL_TAKEN, code="taken")
         return email
 
     def clean(self):
@@ -67,6 +72,13 @@ class LoginForm(forms.Form):
         required=False,
         help_text="Keeps only your email address in a cookie, to fill in this form next time.",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and self.initial.get("email"):
+            # The email is filled in from the cookie: start typing the password.
+            self.fields["email"].widget.attrs.pop("autofocus", None)
+            self.fields["password"].widget.attrs["autofocus"] = True
 
 
 class NewAccountForm(NewPasswordMixin, forms.Form):
@@ -95,14 +107,27 @@ class NewAccountForm(NewPasswordMixin, forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
-    picture_upload = forms.FileField(label="Picture", required=False, help_text="JPEG, PNG, GIF or WebP, up to 5 MB.")
+    picture_upload = forms.FileField(
+        label="Picture", required=False, widget=forms.FileInput(attrs={"accept": PICTURE_TYPES})
+    )
     remove_picture = forms.BooleanField(label="Remove my picture", required=False)
     time_zone = forms.ChoiceField(choices=time_zone_choices)
 
     class Meta:
         model = User
         fields = ["full_name", "time_zone", "job_title", "department", "phone", "mobile", "address", "about"]
-        widgets = {"address": forms.Textarea(attrs={"rows": 3}), "about": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "job_title": forms.TextInput(attrs={"autocomplete": "organization-title"}),
+            "phone": forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+            "mobile": forms.TextInput(attrs={"autocomplete": "mobile tel", "type": "tel"}),
+            "address": forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
+            "about": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["picture_upload"].help_text = f"JPEG, PNG, GIF or WebP, up to {size_limit_text()}. It is shown as a square."
 
     def clean_picture_upload(self):
         upload = self.cleaned_data.get("picture_upload")
@@ -123,7 +148,7 @@ class ProfileForm(forms.ModelForm):
 
 
 class ChangeEmailForm(forms.Form):
-    email = forms.EmailField(label="New email", max_length=254)
+    email = forms.EmailField(label="New email", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     current_password = forms.CharField(
         label="Current password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
@@ -137,7 +162,7 @@ class ChangeEmailForm(forms.Form):
         if email == self.user.email:
             raise ValidationError("This is already your email address.")
         if email_taken(email, exclude=self.user):
-            raise ValidationError("Another account already uses this email address.")
+            raise ValidationError(EMAIL_TAKEN_BY_OTHER, code="taken")
         return email
 
     def clean_current_password(self):

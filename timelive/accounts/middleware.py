@@ -1,13 +1,16 @@
 import time
+import zoneinfo
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.utils import timezone
 
 from .devices import describe_device
 
 # How often the session's "last active" time is written, at most.
 TOUCH_EVERY = 60
+SESSION_ENDED = "Your session has ended. Please log in again."
 
 
 class SessionTimeoutMiddleware:
@@ -17,9 +20,17 @@ class SessionTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        request.session_timed_out = False
         if request.user.is_authenticated:
             self.check(request)
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        # The message store is set up by MessageMiddleware, which runs after this
+        # middleware's __call__ but before any process_view.
+        if getattr(request, "session_timed_out", False):
+            messages.info(request, SESSION_ENDED, fail_silently=True)
+        return None
 
     def check(self, request):
         session = request.session
@@ -31,7 +42,7 @@ class SessionTimeoutMiddleware:
             or now - (last_seen or login_at) > settings.SESSION_IDLE_TIMEOUT
         ):
             logout(request)
-            messages.info(request, "Your session has ended. Please log in again.")
+            request.session_timed_out = True
             return
         if login_at is None:
             session["login_at"] = now
@@ -48,10 +59,6 @@ class UserTimeZoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        import zoneinfo
-
-        from django.utils import timezone
-
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.time_zone:
             try:
@@ -60,4 +67,8 @@ class UserTimeZoneMiddleware:
                 timezone.deactivate()
         else:
             timezone.deactivate()
-        return self.get_response(request)
+        try:
+            return self.get_response(request)
+        finally:
+            # Leave nothing behind in the worker thread for whatever runs next in it.
+            timezone.deactivate()

@@ -1,12 +1,16 @@
+import datetime as dt
+
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db import IntegrityError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -21,15 +25,26 @@ from .actions import (
     user_from_verification_token,
 )
 from .backends import EmailBackend
-from .forms import ChangeEmailForm, LoginForm, PasswordResetForm, ProfileForm, SignUpForm
-from .models import UserSession
+from .forms import (
+    EMAIL_TAKEN,
+    EMAIL_TAKEN_BY_OTHER,
+    ChangeEmailForm,
+    LoginForm,
+    PasswordResetForm,
+    ProfileForm,
+    SignUpForm,
+    email_taken,
+)
+from .models import User, UserSession
 
 REMEMBER_SALT = "timelive.remember-email"
 
 
 def remembered_email(request) -> str:
-    """The email from the remember-my-email cookie, or "" if absent or tampered with."""
-    value = request.get_signed_cookie(settings.REMEMBER_EMAIL_COOKIE, default="", salt=REMEMBER_SALT)
+    """The email from the remember-my-email cookie, or "" if absent, expired or tampered with."""
+    value = request.get_signed_cookie(
+        settings.REMEMBER_EMAIL_COOKIE, default="", salt=REMEMBER_SALT, max_age=settings.REMEMBER_EMAIL_MAX_AGE
+    )
     try:
         validate_email(value)
     except ValidationError:
@@ -58,7 +73,6 @@ def safe_next(request, default="home"):
 def login_view(request):
     if request.user.is_authenticated:
         return redirect(safe_next(request))
-    cookie_email = remembered_email(request)
     if request.method == "POST":
         form = LoginForm(request.POST)
         if form.is_valid():
@@ -68,14 +82,15 @@ def login_view(request):
                 response = redirect(safe_next(request))
                 if form.cleaned_data["remember_email"]:
                     set_remember_cookie(response, user.email)
-                elif cookie_email:
-                    # Unticking the box forgets the address on this device.
+                elif settings.REMEMBER_EMAIL_COOKIE in request.COOKIES:
+                    # Unticking the box forgets the address on this device (even a cookie we cannot read).
                     forget_remember_cookie(response)
                 return response
             # One message for every failure, so it does not tell which emails exist.
             form.add_error(None, "That email and password do not match an active account.")
     else:
-        form = LoginForm(initial={"email": cookie_email, "remember_email": bool(cookie_email)})
+        cookie_email = remembered_email(request)
+        form = LoginForm(initial={"email": cookie_email, "remember_email": True} if cookie_email else None)
     return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", ""),
                                                     "signup_open": settings.TIMELIVE_EDITION == "cloud"})
 
@@ -98,11 +113,18 @@ def signup_view(request):
         form = SignUpForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            user, org = do_sign_up(full_name=data["full_name"], email=data["email"], password=data["password"],
-                                   org_name=data["org_name"])
-            login(request, user, backend="timelive.accounts.backends.EmailBackend")
-            messages.success(request, f"Welcome to TimeLive! We sent a link to {user.email} to confirm your address.")
-            return redirect("orgs:dashboard", slug=org.slug)
+            try:
+                user, org = do_sign_up(full_name=data["full_name"], email=data["email"], password=data["password"],
+                                       org_name=data["org_name"])
+            except IntegrityError:
+                # Someone signed up with this email between the form check and the insert.
+                if not email_taken(data["email"]):
+                    raise
+                form.add_error("email", EMAIL_TAKEN)
+            else:
+                login(request, user, backend="timelive.accounts.backends.EmailBackend")
+                messages.success(request, f"Welcome to TimeLive! We sent a link to {user.email} to confirm your address.")
+                return redirect("orgs:dashboard", slug=org.slug)
     else:
         form = SignUpForm()
     return render(request, "accounts/signup.html", {"form": form, "trial_days": settings.TIMELIVE_TRIAL_DAYS})
@@ -138,17 +160,24 @@ def profile_view(request):
     if request.method == "POST" and "change_email" in request.POST:
         email_form = ChangeEmailForm(user, request.POST)
         if email_form.is_valid():
-            do_change_email(user, email_form.cleaned_data["email"])
-            messages.success(request, "Your email address is changed. Please confirm it with the link we sent.")
-            return redirect("accounts:profile")
+            try:
+                do_change_email(user, email_form.cleaned_data["email"])
+            except IntegrityError:
+                # Taken by someone else between the form check and the update.
+                user.refresh_from_db()
+                if not email_taken(email_form.cleaned_data["email"], exclude=user):
+                    raise
+                email_form.add_error("email", EMAIL_TAKEN_BY_OTHER)
+            else:
+                messages.success(request, "Your email address is changed. Please confirm it with the link we sent.")
+                return redirect("accounts:profile")
     elif request.method == "POST":
-        form = ProfileForm(request.POST, request.FILES, instance=user)
+        # Edit a copy, so that a refused form leaves request.user (the menu, the picture) as stored.
+        form = ProfileForm(request.POST, request.FILES, instance=User.objects.get(pk=user.pk))
         if form.is_valid():
             form.save()
             messages.success(request, "Your profile is saved.")
             return redirect("accounts:profile")
-        # Keep showing the stored picture, not a half-validated one.
-        user.refresh_from_db(fields=["picture"])
     return render(request, "accounts/profile.html", {"form": form, "email_form": email_form})
 
 
@@ -156,12 +185,25 @@ def profile_view(request):
 def own_picture_view(request):
     if not request.user.picture:
         raise Http404
-    return FileResponse(request.user.picture.open("rb"), content_type="image/png")
+    try:
+        picture = request.user.picture.open("rb")
+    except OSError:
+        # The row names a file that storage no longer has.
+        raise Http404
+    response = FileResponse(picture, content_type="image/png")
+    response["Cache-Control"] = "private, no-cache"
+    return response
 
 
 @login_required
 def sessions_view(request):
-    sessions = request.user.sessions.filter(expire_date__gt=timezone.now()).order_by("-last_active")
+    now = timezone.now()
+    # Sessions past the idle or absolute timeout end at their next request; do not list them as active.
+    sessions = request.user.sessions.filter(
+        expire_date__gt=now,
+        last_active__gt=now - dt.timedelta(seconds=settings.SESSION_IDLE_TIMEOUT),
+        created_at__gt=now - dt.timedelta(seconds=settings.SESSION_ABSOLUTE_TIMEOUT),
+    ).order_by("-last_active")
     return render(request, "accounts/sessions.html",
                   {"sessions": sessions, "current_key": request.session.session_key})
 
@@ -184,7 +226,7 @@ def end_session_view(request, code):
 @require_POST
 def end_other_sessions_view(request):
     count = end_other_sessions(request.user, keep_session_key=request.session.session_key)
-    messages.success(request, f"Ended {count} other session(s).")
+    messages.success(request, f"Ended {count} other session{pluralize(count)}.")
     return redirect("accounts:sessions")
 
 
@@ -193,10 +235,10 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("accounts:profile")
 
     def form_valid(self, form):
+        # Django saves the password and gives this session a new key (update_session_auth_hash).
         response = super().form_valid(form)
-        # Other sessions are invalid after a password change; drop them from the list too.
+        # Other sessions no longer pass the auth hash check; drop them from the list too.
         end_other_sessions(self.request.user, keep_session_key=self.request.session.session_key)
-        update_session_auth_hash(self.request, form.user)
         messages.success(self.request, "Your password is changed. Your other sessions have been ended.")
         return response
 
@@ -216,7 +258,10 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        # A reset means the old password may be known to someone: end every session.
+        # A reset means the old password may be known to someone: end every session,
+        # this browser's too when it is logged in as that person.
+        if self.request.user.is_authenticated and self.request.user.pk == form.user.pk:
+            logout(self.request)
         end_other_sessions(form.user)
         return response
 

@@ -6,6 +6,7 @@ from ninja import NinjaAPI, Swagger
 from .auth import BrowserSessionAuth, TokenAuth
 from .core import router as core_router
 from .errors import install_error_handlers, json_method_not_allowed, not_found_view
+from .time_entries import router as time_entries_router
 
 # Swagger UI sets inline styles; everything else stays as strict as the app.
 docs_csp = csp_override({
@@ -52,3 +53,4 @@ api = TimeLiveAPI(
 )
 install_error_handlers(api)
 api.add_router("/", core_router)
+api.add_router("/", time_entries_router)

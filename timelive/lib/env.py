@@ -38,7 +38,8 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
 
 
 def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
-    value = os.environ.get(name, default).strip().lower()
+    # Blank counts as unset, as for numbers (`NAME=` in a compose or env file).
+    value = (os.environ.get(name) or "").strip().lower() or default
     if value not in choices:
         raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {value!r}")
     return value

@@ -9,7 +9,7 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .entries import EntryData, EntryInvalid, EntryRules, local_day, user_zone
+from .entries import EntryData, EntryInvalid, EntryRules, user_zone
 from .models import EntryStatus, TimeEntry, Timer
 
 
@@ -169,7 +169,9 @@ def _midnights_between(start: dt.datetime, end: dt.datetime, zone) -> list[dt.da
 def start_timer(rules: EntryRules, user, *, project, task=None, description="", billable=None, tags=()) -> tuple[Timer, list]:
     """Start the person's timer; a running one is stopped into entries first."""
     stopped = []
-    running = Timer.objects.select_for_update().filter(user=user).first()
+    running = Timer.objects.select_for_update().select_related("org").filter(user=user).first()
+    if running is not None and running.org_id != rules.org.id:
+        raise EntryInvalid({"__all__": [f"Your timer is running in {running.org.name}. Stop it there first."]})
     if running is not None:
         stopped = stop_timer(rules, user)
     probe = EntryData(project=project, task=task, date=timezone.localdate(timezone=user_zone(user)), duration=1,
@@ -219,5 +221,3 @@ def stop_timer(rules: EntryRules, user, *, now=None) -> list[TimeEntry]:
         saved.append(entry)
     return saved
 
-
-__all__ = ["local_day"]

@@ -104,7 +104,9 @@ class EntryRulesTestCase(BaseTestCase):
         self.create(start=start + dt.timedelta(hours=1), end=start + dt.timedelta(hours=3), date=None)
         self.org.allow_overlap = False
         self.org.save()
-        messages = self.assertInvalid("__all__", start=start + dt.timedelta(minutes=30), end=start + dt.timedelta(hours=4), date=None)
+        messages = self.assertInvalid(
+            "__all__", start=start + dt.timedelta(minutes=30), end=start + dt.timedelta(hours=4), date=None
+        )
         self.assertIn("overlaps", messages[0])
         # Touching is not overlapping.
         self.create(start=start + dt.timedelta(hours=3), end=start + dt.timedelta(hours=4), date=None)

@@ -19,8 +19,9 @@ class RatesTestCase(BaseTestCase):
 
     def find(self, kind=RateKind.BILLING, user=None, task=None, day=DAY):
         book = RateBook(self.org)
-        rate = book.find(kind, user_id=(user or self.bob).id, project_id=self.project.id,
-                         task_id=task.id if task else None, day=day)
+        rate = book.find(
+            kind, user_id=(user or self.bob).id, project_id=self.project.id, task_id=task.id if task else None, day=day
+        )
         return rate.amount if rate else None
 
     def test_it_takes_the_most_specific_rate(self):
@@ -55,7 +56,9 @@ class RatesTestCase(BaseTestCase):
     def test_an_entry_keeps_the_rate_it_was_valued_at(self):
         rate = make_rate(self.org, RateKind.BILLING, "100", currency="EUR")
         make_rate(self.org, RateKind.COST, "40", currency="EUR")
-        entry = create_entry(rules_for(self.bob, self.org), self.bob, EntryData(project=self.project.uid, date=DAY, duration=5400))
+        entry = create_entry(
+            rules_for(self.bob, self.org), self.bob, EntryData(project=self.project.uid, date=DAY, duration=5400)
+        )
         self.assertEqual((entry.bill_rate, entry.bill_currency, entry.cost_rate), (Decimal("100"), "EUR", Decimal("40")))
         self.assertEqual(entry.bill_amount, Decimal("150.00"))
         rate.amount = Decimal("120")

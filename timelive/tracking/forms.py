@@ -1,0 +1,110 @@
+import datetime as dt
+
+from django import forms
+from django.db.models import Q
+
+from timelive.lib.durations import DurationError, parse_duration
+from timelive.orgs.models import ADMIN_ROLES, EntryMode
+
+from .models import OPEN_PROJECT_STATUSES, Project, Task, TaskStatus
+
+BILLABLE_CHOICES = [("", "Project default"), ("yes", "Billable"), ("no", "Not billable")]
+
+
+def loggable_projects(org, membership):
+    projects = Project.objects.filter(org=org, status__in=OPEN_PROJECT_STATUSES, is_template=False)
+    if membership.role not in ADMIN_ROLES:
+        projects = projects.filter(Q(is_public=True) | Q(memberships__user=membership.user)).distinct()
+    return projects.select_related("client").order_by("name")
+
+
+def project_task_choices(org, membership):
+    """Options "project" and "project · task" for the projects the person may log time on."""
+    projects = list(loggable_projects(org, membership))
+    tasks = Task.objects.filter(project__in=projects).exclude(status=TaskStatus.ARCHIVED).order_by("name")
+    by_project = {}
+    for task in tasks:
+        by_project.setdefault(task.project_id, []).append(task)
+    groups = []
+    for project in projects:
+        options = [(f"{project.uid}:", f"{project} (no task)")]
+        options += [(f"{project.uid}:{t.uid}", f"{project} · {t.name}") for t in by_project.get(project.id, [])]
+        label = f"{project.client.name} — {project}" if project.client_id else str(project)
+        groups.append((label, options))
+    return groups
+
+
+def split_choice(value: str) -> tuple[str, str | None]:
+    project, _, task = (value or "").partition(":")
+    return project, task or None
+
+
+class EntryForm(forms.Form):
+    project_task = forms.ChoiceField(label="Project and task")
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    duration = forms.CharField(
+        label="Time",
+        required=False,
+        max_length=20,
+        help_text="2:30, 2.5h or 150m",
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    start_time = forms.TimeField(label="From", required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    end_time = forms.TimeField(label="To", required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    description = forms.CharField(required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+    billable = forms.ChoiceField(choices=BILLABLE_CHOICES, required=False)
+    tags = forms.CharField(required=False, max_length=500, help_text="Separate tags with commas.")
+
+    def __init__(self, *args, org, membership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.org = org
+        self.fields["project_task"].choices = [("", "Choose…")] + project_task_choices(org, membership)
+        if org.entry_mode == EntryMode.START_END:
+            del self.fields["duration"]
+            self.fields["start_time"].required = self.fields["end_time"].required = True
+        else:
+            del self.fields["start_time"], self.fields["end_time"]
+            self.fields["duration"].required = True
+
+    def clean_duration(self):
+        text = self.cleaned_data.get("duration", "")
+        try:
+            return parse_duration(text)
+        except DurationError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+    def clean_tags(self):
+        return [t.strip() for t in self.cleaned_data.get("tags", "").split(",") if t.strip()]
+
+    def entry_fields(self, user_zone) -> dict:
+        data = self.cleaned_data
+        project, task = split_choice(data["project_task"])
+        fields = {
+            "project": project,
+            "task": task,
+            "clear_task": task is None,
+            "description": data["description"],
+            "billable": {"yes": True, "no": False}.get(data["billable"]),
+            "tags": data["tags"],
+        }
+        if "duration" in data:
+            fields.update(date=data["date"], duration=data["duration"], clear_times=True)
+        else:
+            start = dt.datetime.combine(data["date"], data["start_time"], user_zone)
+            end = dt.datetime.combine(data["date"], data["end_time"], user_zone)
+            if end <= start:
+                # "22:00 to 01:00" runs past midnight.
+                end += dt.timedelta(days=1)
+            fields.update(start=start, end=end)
+        return fields
+
+
+class TimerForm(forms.Form):
+    project_task = forms.ChoiceField(label="Project")
+    description = forms.CharField(
+        required=False, max_length=5000, widget=forms.TextInput(attrs={"placeholder": "What are you working on?"})
+    )
+
+    def __init__(self, *args, org, membership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project_task"].choices = [("", "Choose…")] + project_task_choices(org, membership)

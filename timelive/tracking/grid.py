@@ -1,0 +1,150 @@
+"""The week grid: rows of project × task, one cell per day."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Count, Max, Sum
+
+from timelive.lib.durations import format_duration
+
+from .actions import EDITABLE_STATUSES, Conflict, Locked, create_entry, update_entry
+from .entries import EntryData, EntryInvalid
+from .models import Project, Task, TimeEntry
+from .periods import week_days
+
+
+def row_key(project_id, task_id) -> str:
+    return f"{project_id}-{task_id or 0}"
+
+
+def cell_signature(total: int, count: int, version: int, last_id: int) -> str:
+    # Changes whenever anyone adds, edits or deletes an entry in the cell.
+    return f"{total}.{count}.{version}.{last_id}"
+
+
+@dataclass
+class Cell:
+    day: dt.date
+    total: int = 0
+    signature: str = "0.0.0.0"
+    text: str = ""
+    error: str = ""
+
+    @property
+    def display(self):
+        return self.text if self.error else format_duration(self.total) if self.total else ""
+
+
+@dataclass
+class Row:
+    project: Project
+    task: Task | None
+    cells: list[Cell] = field(default_factory=list)
+
+    @property
+    def key(self):
+        return row_key(self.project.id, self.task.id if self.task else None)
+
+    @property
+    def label(self):
+        return f"{self.project} · {self.task}" if self.task else str(self.project)
+
+    @property
+    def total(self):
+        return sum(c.total for c in self.cells)
+
+
+@dataclass
+class Week:
+    days: list[dt.date]
+    rows: list[Row]
+
+    def day_totals(self):
+        return [sum(r.cells[i].total for r in self.rows) for i in range(len(self.days))]
+
+    @property
+    def total(self):
+        return sum(r.total for r in self.rows)
+
+
+def build_week(org, user, day: dt.date, extra_rows=()) -> Week:
+    """The person's week holding `day`: a row per project/task with time, plus `extra_rows`
+    ((project, task) pairs the person added). Three queries, whatever the table's size."""
+    days = week_days(day, org.week_start)
+    cells = (
+        TimeEntry.objects.filter(org=org, user=user, date__gte=days[0], date__lte=days[-1])
+        .values("project_id", "task_id", "date")
+        .annotate(total=Sum("duration"), n=Count("id"), v=Max("version"), last=Max("id"))
+        .order_by()
+    )
+    found = {}
+    for c in cells:
+        found[(c["project_id"], c["task_id"], c["date"])] = c
+    pairs = {(c["project_id"], c["task_id"]) for c in found.values()}
+    pairs.update((p.id, t.id if t else None) for p, t in extra_rows)
+    projects = {p.id: p for p, _ in extra_rows}
+    tasks = {t.id: t for _, t in extra_rows if t}
+    missing_projects = {p for p, _ in pairs if p not in projects}
+    if missing_projects:
+        projects.update((p.id, p) for p in Project.objects.filter(id__in=missing_projects).select_related("client"))
+    missing_tasks = {t for _, t in pairs if t and t not in tasks}
+    if missing_tasks:
+        tasks.update((t.id, t) for t in Task.objects.filter(id__in=missing_tasks))
+    rows = []
+    for project_id, task_id in pairs:
+        row = Row(projects[project_id], tasks.get(task_id))
+        for d in days:
+            c = found.get((project_id, task_id, d))
+            if c:
+                row.cells.append(Cell(d, c["total"], cell_signature(c["total"], c["n"], c["v"], c["last"])))
+            else:
+                row.cells.append(Cell(d))
+        rows.append(row)
+    rows.sort(key=lambda r: (str(r.project).lower(), str(r.task or "").lower()))
+    return Week(days, rows)
+
+
+def read_cell(org, user, project, task, day) -> Cell:
+    entries = TimeEntry.objects.filter(org=org, user=user, project=project, task=task, date=day)
+    agg = entries.aggregate(total=Sum("duration"), n=Count("id"), v=Max("version"), last=Max("id"))
+    if not agg["n"]:
+        return Cell(day)
+    return Cell(day, agg["total"], cell_signature(agg["total"], agg["n"], agg["v"], agg["last"]))
+
+
+@transaction.atomic
+def set_cell_total(rules, user, project, task, day, seconds: int, expected_signature: str) -> Cell:
+    """Make the cell total `seconds`: create, adjust or (for 0) delete its entries.
+
+    Refuses with Conflict when the cell changed since the page showed
+    `expected_signature`, so two people (or tabs) cannot overwrite each other.
+    """
+    entries = list(
+        TimeEntry.objects.select_for_update()
+        .filter(org=rules.org, user=user, project=project, task=task, date=day)
+        .order_by("id")
+    )
+    total = sum(e.duration for e in entries)
+    current = cell_signature(total, len(entries), max((e.version for e in entries), default=0),
+                             max((e.id for e in entries), default=0))
+    if current != expected_signature:
+        raise Conflict("This cell was changed elsewhere meanwhile. It now shows the latest; type your change again.")
+    if seconds == total:
+        return read_cell(rules.org, user, project, task, day)
+    if any(e.status not in EDITABLE_STATUSES for e in entries):
+        raise Locked("This day's time is submitted or approved and cannot be changed here.")
+    if seconds == 0:
+        for entry in entries:
+            entry.delete()
+    elif not entries:
+        create_entry(rules, user, EntryData(project=project, task=task, date=day, duration=seconds))
+    else:
+        last = entries[-1]
+        new_duration = last.duration + (seconds - total)
+        if new_duration <= 0:
+            raise EntryInvalid({"__all__": [
+                "This day has several entries; to lower it that much, change them in the day view."
+            ]})
+        update_entry(rules, last, EntryData(duration=new_duration))
+    return read_cell(rules.org, user, project, task, day)
