@@ -43,7 +43,7 @@ def create_entry(rules: EntryRules, user, data: EntryData) -> TimeEntry:
 @transaction.atomic
 def update_entry(rules: EntryRules, entry: TimeEntry, data: EntryData, *, expected_version: int | None = None) -> TimeEntry:
     """Change an entry. With `expected_version`, refuse (Conflict) if it changed meanwhile."""
-    current = TimeEntry.objects.select_for_update().select_related("project", "task", "user").get(pk=entry.pk)
+    current = TimeEntry.objects.select_for_update(of=("self",)).select_related("project", "task", "user").get(pk=entry.pk)
     if expected_version is not None and current.version != expected_version:
         raise Conflict("Someone changed this entry meanwhile. Reload to see the latest.")
     if current.status not in EDITABLE_STATUSES:
@@ -169,7 +169,7 @@ def _midnights_between(start: dt.datetime, end: dt.datetime, zone) -> list[dt.da
 def start_timer(rules: EntryRules, user, *, project, task=None, description="", billable=None, tags=()) -> tuple[Timer, list]:
     """Start the person's timer; a running one is stopped into entries first."""
     stopped = []
-    running = Timer.objects.select_for_update().select_related("org").filter(user=user).first()
+    running = Timer.objects.select_for_update(of=("self",)).select_related("org").filter(user=user).first()
     if running is not None and running.org_id != rules.org.id:
         raise EntryInvalid({"__all__": [f"Your timer is running in {running.org.name}. Stop it there first."]})
     if running is not None:
@@ -188,7 +188,7 @@ def start_timer(rules: EntryRules, user, *, project, task=None, description="", 
 def stop_timer(rules: EntryRules, user, *, now=None) -> list[TimeEntry]:
     """Stop the running timer into entries: one, or one per local day when the
     organisation splits timers at midnight. Returns the entries made."""
-    timer = Timer.objects.select_for_update().select_related("project", "task").filter(user=user).first()
+    timer = Timer.objects.select_for_update(of=("self",)).select_related("project", "task").filter(user=user).first()
     if timer is None:
         return []
     now = now or timezone.now()
