@@ -121,6 +121,8 @@ class Membership(models.Model):
     # A removed member keeps their rows (entries, comments) but loses access.
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Values of the organisation's custom fields for members, by field key.
+    custom_fields = models.JSONField(default=dict, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["org", "user"], name="membership_org_user_unique")]
