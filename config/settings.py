@@ -95,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "timelive.orgs.context_processors.shell",
+                "timelive.tracking.context_processors.running_timer",
             ],
         },
     }

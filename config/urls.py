@@ -12,6 +12,7 @@ urlpatterns = [
     path("", org_views.home, name="home"),
     path("account/", include("timelive.accounts.urls")),
     path("", include("timelive.orgs.urls")),
+    path("", include("timelive.tracking.urls")),
     path("", include("timelive.integrations.urls")),
     path("api/v1/", api.urls),
     path("operator/", admin.site.urls),

@@ -22,4 +22,52 @@
       if (!menu.contains(event.target)) { menu.removeAttribute("open"); }
     });
   });
+
+  // Running timers tick every second: <span data-timer-started="ISO time">.
+  function pad(n) { return n < 10 ? "0" + n : "" + n; }
+  function tick() {
+    document.querySelectorAll("[data-timer-started]").forEach(function (el) {
+      var started = Date.parse(el.getAttribute("data-timer-started"));
+      if (isNaN(started)) { return; }
+      var seconds = Math.max(0, Math.floor((Date.now() - started) / 1000));
+      var h = Math.floor(seconds / 3600), m = Math.floor(seconds / 60) % 60, s = seconds % 60;
+      el.textContent = h + ":" + pad(m) + ":" + pad(s);
+    });
+  }
+  tick();
+  window.setInterval(tick, 1000);
+
+  // Global shortcuts, away from form fields: w = this week, t = timer, ? = help.
+  function typing(target) {
+    return target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+  }
+  function helpOverlay() {
+    var overlay = document.getElementById("shortcuts-help");
+    if (overlay) { return overlay; }
+    overlay = document.createElement("div");
+    overlay.id = "shortcuts-help";
+    overlay.className = "shortcuts-help";
+    overlay.setAttribute("role", "dialog");
+    overlay.setAttribute("aria-label", "Keyboard shortcuts");
+    overlay.hidden = true;
+    overlay.innerHTML = '<div class="card"><h2>Keyboard shortcuts</h2><dl class="details">' +
+      "<dt><kbd>w</kbd></dt><dd>This week’s timesheet</dd>" +
+      "<dt><kbd>t</kbd></dt><dd>Timer (start or see it)</dd>" +
+      "<dt><kbd>s</kbd></dt><dd>Stop the running timer</dd>" +
+      "<dt><kbd>Tab</kbd></dt><dd>Next cell in the week grid (saves the one you leave)</dd>" +
+      "<dt><kbd>?</kbd></dt><dd>This help</dd><dt><kbd>Esc</kbd></dt><dd>Close</dd></dl></div>";
+    overlay.addEventListener("click", function () { overlay.hidden = true; });
+    document.body.appendChild(overlay);
+    return overlay;
+  }
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) { return; }
+    var target = null;
+    if (event.key === "w") { target = document.querySelector("[data-shortcut=week]"); }
+    if (event.key === "t") { target = document.querySelector("[data-shortcut=timer]") || document.querySelector(".topbar-timer a"); }
+    if (event.key === "s") { target = document.querySelector("[data-shortcut=stop-timer]"); }
+    if (event.key === "?") { var overlay = helpOverlay(); overlay.hidden = !overlay.hidden; event.preventDefault(); return; }
+    if (event.key === "Escape") { var open = document.getElementById("shortcuts-help"); if (open) { open.hidden = true; } }
+    if (target) { event.preventDefault(); target.click(); }
+  });
 })();

@@ -5,13 +5,13 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from timelive.accounts.models import User
 from timelive.orgs.access import get_entry_for_user, get_membership
 from timelive.orgs.models import ADMIN_ROLES, Membership, Role
 from timelive.tracking import actions
-from timelive.tracking.entries import EntryData, EntryInvalid, EntryRules
+from timelive.tracking.entries import EntryData, EntryInvalid, EntryRules, user_zone
 from timelive.tracking.models import EntryStatus, Tag, TimeEntry, Timer
 
 from .errors import INVALID, NOT_AUTHENTICATED, NOT_FOUND_ORG, ApiError, responses
@@ -119,9 +119,12 @@ class TimeEntryFilters(Schema):
 
 
 def entry_out(entry: TimeEntry, tag_names=None) -> dict:
+    # Times are given in the person's own zone, with its offset.
+    zone = user_zone(entry.user)
     return {
         "id": entry.uid, "user": entry.user.code, "project": entry.project.uid,
-        "task": entry.task.uid if entry.task_id else None, "date": entry.date, "start": entry.start, "end": entry.end,
+        "task": entry.task.uid if entry.task_id else None, "date": entry.date,
+        "start": entry.start.astimezone(zone) if entry.start else None, "end": entry.end.astimezone(zone) if entry.end else None,
         "duration": entry.duration, "description": entry.description, "billable": entry.billable,
         "tags": tag_names if tag_names is not None else [t.name for t in entry.tags.all()],
         "status": entry.status, "bill_rate": entry.bill_rate, "bill_currency": entry.bill_currency,
@@ -133,7 +136,7 @@ def entry_out(entry: TimeEntry, tag_names=None) -> dict:
 def invalid(exc: EntryInvalid):
     errors = [{"loc": ["body", field], "msg": msg, "type": "invalid"} for field, msgs in exc.errors.items() for msg in msgs]
     detail = "; ".join(f"{e['loc'][1]}: {e['msg']}" if e["loc"][1] != "__all__" else e["msg"] for e in errors[:5])
-    return 422, {"detail": detail or "Invalid entry.", "code": "invalid", "errors": errors}
+    return Status(422, {"detail": detail or "Invalid entry.", "code": "invalid", "errors": errors})
 
 
 def tracking_membership(request, org) -> Membership:
@@ -225,7 +228,7 @@ def create_entry(request, org: OrgSlug, payload: TimeEntryIn):
     except EntryInvalid as exc:
         return invalid(exc)
     entry.user = person
-    return 201, entry_out(entry)
+    return Status(201, entry_out(entry))
 
 
 # Bulk
@@ -314,8 +317,8 @@ def bulk_create(request, org: OrgSlug, payload: BulkIn):
         ]
         detail = f"{body['invalid']} of {len(results)} items are invalid, so none was created. First: " \
                  f"item {errors[0]['loc'][2]}: {errors[0]['msg']}"
-        return 422, {"detail": detail, "code": "invalid", "errors": errors}
-    return 200, body
+        return Status(422, {"detail": detail, "code": "invalid", "errors": errors})
+    return Status(200, body)
 
 
 @router.get("/orgs/{org}/time-entries/{entry}", summary="One time entry", **responses({200: TimeEntryOut}, {
@@ -376,7 +379,7 @@ def delete_entry(request, org: OrgSlug, entry: str, version: int | None = None):
         raise ApiError(409, str(exc), "conflict") from None
     except actions.Locked as exc:
         raise ApiError(409, str(exc), "locked") from None
-    return 204, None
+    return Status(204, None)
 
 
 # Timer
@@ -450,7 +453,7 @@ def start_timer(request, org: OrgSlug, payload: TimerStartIn):
                                        tags=payload.tags)
     except EntryInvalid as exc:
         return invalid(exc)
-    return 201, timer_out(timer)
+    return Status(201, timer_out(timer))
 
 
 @router.post("/orgs/{org}/timer/stop", summary="Stop your timer", **responses({200: TimerStopOut}, {

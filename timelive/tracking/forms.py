@@ -14,7 +14,7 @@ BILLABLE_CHOICES = [("", "Project default"), ("yes", "Billable"), ("no", "Not bi
 def loggable_projects(org, membership):
     projects = Project.objects.filter(org=org, status__in=OPEN_PROJECT_STATUSES, is_template=False)
     if membership.role not in ADMIN_ROLES:
-        projects = projects.filter(Q(is_public=True) | Q(memberships__user=membership.user)).distinct()
+        projects = projects.filter(Q(is_public=True) | Q(memberships__user_id=membership.user_id)).distinct()
     return projects.select_related("client").order_by("name")
 
 

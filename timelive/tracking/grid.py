@@ -44,7 +44,7 @@ class Row:
 
     @property
     def key(self):
-        return row_key(self.project.id, self.task.id if self.task else None)
+        return row_key(self.project.uid, self.task.uid if self.task else None)
 
     @property
     def label(self):

@@ -2,6 +2,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +19,14 @@ from ..forms import EntryForm, TimerForm, project_task_choices, split_choice
 from ..grid import build_week, set_cell_total
 from ..models import Project, Task, TimeEntry, Timer
 from ..periods import period_bounds, week_start
+
+
+def tracking_membership(request, slug):
+    """The requester's membership, for pages of their own time: externals have none."""
+    membership = get_membership(request, slug)
+    if membership.is_external:
+        raise PermissionDenied("External members do not log time here.")
+    return membership
 
 
 def parse_day(text: str) -> dt.date:
@@ -40,7 +49,7 @@ def first_error(exc: EntryInvalid) -> str:
 
 @login_required
 def timesheet(request, slug):
-    get_membership(request, slug)
+    tracking_membership(request, slug)
     return redirect("tracking:week", slug=slug, day=week_start(today_for(request.user), request.org.week_start).isoformat())
 
 
@@ -62,7 +71,7 @@ def _extra_rows(org, values) -> list:
 
 @login_required
 def week(request, slug, day):
-    membership = get_membership(request, slug)
+    membership = tracking_membership(request, slug)
     org = request.org
     day = parse_day(day)
     start = week_start(day, org.week_start)
@@ -95,7 +104,7 @@ def week(request, slug, day):
 @login_required
 def week_row(request, slug):
     """One empty row for the grid (htmx "add a row")."""
-    get_membership(request, slug)
+    tracking_membership(request, slug)
     day = parse_day(request.GET.get("week", ""))
     # The form also carries the rows added before; the new one is the last.
     added = request.GET.getlist("add")
@@ -111,7 +120,7 @@ def week_row(request, slug):
 @login_required
 @require_POST
 def week_cell(request, slug):
-    membership = get_membership(request, slug)
+    membership = tracking_membership(request, slug)
     org = request.org
     project_uid, task_uid = request.POST.get("project", ""), request.POST.get("task") or None
     pairs = _extra_rows(org, [f"{project_uid}:{task_uid or ''}"])
@@ -149,7 +158,7 @@ def week_cell(request, slug):
 
 @login_required
 def day_view(request, slug, day):
-    membership = get_membership(request, slug)
+    membership = tracking_membership(request, slug)
     org = request.org
     day = parse_day(day)
     zone = user_zone(request.user)
@@ -179,7 +188,7 @@ def day_view(request, slug, day):
 
 @login_required
 def edit_entry(request, slug, uid):
-    membership = get_membership(request, slug)
+    membership = tracking_membership(request, slug)
     entry = get_entry_for_user(request, uid, for_change=request.method == "POST")
     can_change = entry.user_id == request.user.id or membership.is_admin
     zone = user_zone(entry.user)
@@ -214,7 +223,7 @@ def edit_entry(request, slug, uid):
 
 @login_required
 def delete_entry(request, slug, uid):
-    get_membership(request, slug)
+    tracking_membership(request, slug)
     entry = get_entry_for_user(request, uid, for_change=True)
     if request.method == "POST":
         try:
@@ -237,7 +246,7 @@ def delete_entry(request, slug, uid):
 
 @login_required
 def timer_page(request, slug):
-    membership = get_membership(request, slug)
+    membership = tracking_membership(request, slug)
     timer = Timer.objects.select_related("project", "task").filter(user=request.user).first()
     today = today_for(request.user)
     entries = (TimeEntry.objects.filter(org=request.org, user=request.user, date=today)
@@ -249,7 +258,7 @@ def timer_page(request, slug):
 @login_required
 @require_POST
 def timer_start(request, slug):
-    membership = get_membership(request, slug)
+    membership = tracking_membership(request, slug)
     form = TimerForm(request.POST, org=request.org, membership=membership)
     back = request.POST.get("next") or reverse("tracking:timer", args=[slug])
     if not back.startswith("/"):
@@ -272,7 +281,7 @@ def timer_start(request, slug):
 @login_required
 @require_POST
 def timer_stop(request, slug):
-    membership = get_membership(request, slug)
+    membership = tracking_membership(request, slug)
     back = request.POST.get("next") or reverse("tracking:timer", args=[slug])
     if not back.startswith("/"):
         back = reverse("tracking:timer", args=[slug])
@@ -291,7 +300,7 @@ def timer_stop(request, slug):
 @login_required
 @require_POST
 def timer_discard(request, slug):
-    get_membership(request, slug)
+    tracking_membership(request, slug)
     deleted, _ = Timer.objects.filter(user=request.user).delete()
     messages.info(request, "Timer discarded." if deleted else "No timer was running.")
     return redirect("tracking:timer", slug=slug)

@@ -1,0 +1,111 @@
+import datetime as dt
+
+import time_machine
+
+from timelive.api.test import ApiTestCase
+from timelive.tracking.models import TimeEntry, Timer
+from timelive.tracking.tests.helpers import make_project
+
+BULK = "/api/v1/orgs/alpha/time-entries/bulk"
+TIMER = "/api/v1/orgs/alpha/timer"
+
+
+class BulkApiTestCase(ApiTestCase):
+    def setUp(self):
+        self.project = make_project(self.org, "Website")
+        _, self.secret = self.make_token(self.bob)
+
+    def post(self, path, body=None):
+        return self.client.post(
+            path, body or {}, content_type="application/json", headers={"Authorization": f"Bearer {self.secret}"}
+        )
+
+    def items(self, n, start=0):
+        return [
+            {"key": f"k{i}", "project": self.project.uid, "date": f"2026-11-{1 + i % 28:02d}", "duration": 600}
+            for i in range(start, start + n)
+        ]
+
+    def test_it_creates_a_batch_once(self):
+        r = self.post(BULK, {"items": self.items(50)})
+        self.assertEqual(r.status_code, 200, r.content)
+        self.assertEqual((r.json()["created"], r.json()["existing"]), (50, 0))
+        r = self.post(BULK, {"items": self.items(60)})
+        self.assertEqual((r.json()["created"], r.json()["existing"]), (10, 50))
+        self.assertEqual(TimeEntry.objects.count(), 60)
+        statuses = [x["status"] for x in r.json()["results"]]
+        self.assertEqual(statuses, ["exists"] * 50 + ["created"] * 10)
+
+    def test_a_bad_row_refuses_the_whole_batch_by_default(self):
+        items = self.items(3)
+        items[1]["duration"] = 999999
+        r = self.post(BULK, {"items": items})
+        body = self.assertError(r, 422, "invalid")
+        self.assertEqual(body["errors"][0]["loc"], ["body", "items", 1, "duration"])
+        self.assertEqual(TimeEntry.objects.count(), 0)
+
+    def test_partial_mode_creates_exactly_the_good_rows(self):
+        items = self.items(3)
+        items[1]["project"] = "nope"
+        r = self.post(BULK, {"items": items, "all_or_nothing": False})
+        self.assertEqual(r.status_code, 200)
+        self.assertEqual([x["status"] for x in r.json()["results"]], ["created", "invalid", "created"])
+        self.assertEqual(TimeEntry.objects.count(), 2)
+
+    def test_it_takes_at_most_1000(self):
+        self.assertError(self.post(BULK, {"items": self.items(1001)}), 422, "invalid")
+        self.assertError(self.post(BULK, {"items": []}), 422, "invalid")
+
+    def test_an_outsider_gets_404(self):
+        _, self.secret = self.make_token(self.charlie)
+        self.assertError(self.post(BULK, {"items": self.items(1)}), 404, "not_found")
+
+
+class TimerApiTestCase(ApiTestCase):
+    def setUp(self):
+        self.project = make_project(self.org, "Website")
+        _, self.secret = self.make_token(self.bob)
+
+    def post(self, path, body=None):
+        return self.client.post(
+            path, body or {}, content_type="application/json", headers={"Authorization": f"Bearer {self.secret}"}
+        )
+
+    def test_it_starts_reads_and_stops(self):
+        self.assertEqual(
+            self.api_get(TIMER, self.secret).json(),
+            {
+                "running": False,
+                "project": None,
+                "task": None,
+                "description": "",
+                "billable": None,
+                "tags": [],
+                "started_at": None,
+                "elapsed": 0,
+            },
+        )
+        with time_machine.travel(dt.datetime(2026, 11, 24, 9, 0, tzinfo=dt.UTC), tick=False):
+            r = self.post(TIMER, {"project": self.project.uid, "description": "Call"})
+        self.assertEqual(r.status_code, 201, r.content)
+        self.assertTrue(r.json()["running"])
+        with time_machine.travel(dt.datetime(2026, 11, 24, 9, 10, tzinfo=dt.UTC), tick=False):
+            self.assertEqual(self.api_get(TIMER, self.secret).json()["elapsed"], 600)
+            r = self.post(f"{TIMER}/stop")
+        self.assertEqual([e["duration"] for e in r.json()["entries"]], [600])
+        self.assertFalse(Timer.objects.exists())
+        self.assertEqual(self.post(f"{TIMER}/stop").json(), {"entries": []})
+
+    def test_it_refuses_an_unknown_project(self):
+        self.assertError(self.post(TIMER, {"project": "nope"}), 422, "invalid")
+
+    def test_a_timer_runs_in_one_organisation_at_a_time(self):
+        Timer.objects.create(user=self.bob, org=self.other_org, project=make_project(self.other_org, "Theirs"))
+        self.assertFalse(self.api_get(TIMER, self.secret).json()["running"])
+        body = self.assertError(self.post(TIMER, {"project": self.project.uid}), 422, "invalid")
+        self.assertIn("Bravo", body["detail"])
+
+    def test_an_outsider_gets_404(self):
+        _, self.secret = self.make_token(self.charlie)
+        self.assertError(self.api_get(TIMER, self.secret), 404, "not_found")
+        self.assertError(self.post(TIMER, {"project": self.project.uid}), 404, "not_found")
