@@ -143,22 +143,31 @@ def find_invitation(token: str) -> Invitation | None:
     return Invitation.objects.select_related("org", "invited_by").filter(token_hash=hash_secret(token)).first()
 
 
+def _lock_pending_invitation(invitation) -> Invitation:
+    # Lock the row so that two clicks cannot both use a single-use link.
+    invitation = Invitation.objects.select_for_update().select_related("org").get(pk=invitation.pk)
+    if invitation.status != "pending":
+        raise ActionError(f"{invitation.problem} Ask {invitation.org.name}'s administrator for a new one.")
+    if invitation.org.is_read_only:
+        raise ActionError(f"The trial of {invitation.org.name} has ended, so it is read-only and nobody can join now.")
+    return invitation
+
+
 @transaction.atomic
 def do_accept_invitation(invitation, user) -> Membership:
-    # Lock the row so that two clicks cannot both use a single-use link.
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if invitation.status != "pending":
-        raise ActionError(f"This invitation has {invitation.status}. Ask for a new one.")
+    invitation = _lock_pending_invitation(invitation)
     if invitation.email != user.email:
         raise ActionError(f"This invitation was sent to {invitation.email}. Log in with that address to accept it.")
     now = timezone.now()
     membership, created = Membership.objects.get_or_create(
         org=invitation.org, user=user, defaults={"role": invitation.role}
     )
-    if not created:
+    if not created and not membership.is_active:
+        # A removed member comes back with the role they were invited to.
         membership.role = invitation.role
         membership.is_active = True
         membership.save(update_fields=["role", "is_active"])
+    # An active member keeps their role: a stale invitation must not demote an owner.
     if user.email_verified_at is None:
         # Following the emailed link proves the address is theirs.
         user.email_verified_at = now
@@ -171,19 +180,49 @@ def do_accept_invitation(invitation, user) -> Membership:
     return membership
 
 
-def _active_owner_count(org) -> int:
-    return Membership.objects.filter(org=org, role=Role.OWNER, is_active=True, user__is_active=True).count()
+@transaction.atomic
+def do_accept_invitation_as_new_user(invitation, *, full_name, password):
+    """Create the invited person's account and accept, all or nothing.
+
+    The invitation is locked first, so a double submit cannot create the
+    account twice or leave an account without its membership.
+    """
+    from timelive.accounts.models import User
+
+    invitation = _lock_pending_invitation(invitation)
+    if User.objects.filter(email=invitation.email).exists():
+        raise ActionError(f"An account for {invitation.email} already exists. Log in to accept the invitation.")
+    user = User.objects.create_user(invitation.email, password, full_name=full_name, time_zone=invitation.org.time_zone)
+    membership = do_accept_invitation(invitation, user)
+    return user, membership
+
+
+def _other_active_owners(membership) -> int:
+    """How many owners besides `membership` can still run the organisation."""
+    # Lock the owners' rows so that two owners cannot demote each other at once.
+    owners = Membership.objects.select_for_update(of=("self",)).filter(
+        org=membership.org, role=Role.OWNER, is_active=True, user__is_active=True
+    )
+    return len(owners.exclude(pk=membership.pk).values_list("pk", flat=True))
+
+
+def _acting_membership(org, acting_user) -> Membership:
+    return Membership.objects.get(org=org, user=acting_user, is_active=True)
 
 
 @transaction.atomic
 def do_change_role(membership, role, *, acting_user) -> None:
-    acting = Membership.objects.get(org=membership.org, user=acting_user)
+    acting = _acting_membership(membership.org, acting_user)
+    # Re-read under lock: the page may be stale, and two admins may click at once.
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
     old = membership.role
     if old == role:
         return
+    if not membership.is_active:
+        raise ActionError("This person has been removed. Restore their access before changing their role.")
     if Role.OWNER in (old, role) and acting.role != Role.OWNER:
         raise ActionError("Only an owner can make someone an owner or change an owner's role.")
-    if old == Role.OWNER and _active_owner_count(membership.org) <= 1:
+    if old == Role.OWNER and _other_active_owners(membership) == 0:
         raise ActionError("An organisation needs at least one owner. Make someone else an owner first.")
     membership.role = role
     membership.save(update_fields=["role"])
@@ -193,11 +232,14 @@ def do_change_role(membership, role, *, acting_user) -> None:
 @transaction.atomic
 def do_remove_member(membership, *, acting_user) -> None:
     """Take away access; the person's entries and comments stay with the organisation."""
-    acting = Membership.objects.get(org=membership.org, user=acting_user)
+    acting = _acting_membership(membership.org, acting_user)
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if not membership.is_active:
+        raise ActionError(f"{membership.user} has already been removed.")
     if membership.role == Role.OWNER:
         if acting.role != Role.OWNER:
             raise ActionError("Only an owner can remove an owner.")
-        if _active_owner_count(membership.org) <= 1:
+        if _other_active_owners(membership) == 0:
             raise ActionError("An organisation needs at least one owner. Make someone else an owner first.")
     membership.is_active = False
     membership.save(update_fields=["is_active"])
@@ -206,6 +248,13 @@ def do_remove_member(membership, *, acting_user) -> None:
 
 @transaction.atomic
 def do_restore_member(membership, *, acting_user) -> None:
+    acting = _acting_membership(membership.org, acting_user)
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.is_active:
+        raise ActionError(f"{membership.user} already has access.")
+    # Giving an owner their access back is giving owner rights: owners only.
+    if membership.role == Role.OWNER and acting.role != Role.OWNER:
+        raise ActionError("Only an owner can restore an owner.")
     membership.is_active = True
     membership.save(update_fields=["is_active"])
     audit(membership.org, acting_user, AuditEvent.MEMBER_RESTORED, membership, role=membership.role)

@@ -1,18 +1,36 @@
 """The operator console: organisations, trials and people. Every change is audited."""
 
-from django.contrib import admin, messages
-from django.forms.models import model_to_dict
+import datetime as dt
+
+from django.contrib import admin
+from django.utils import timezone
 
 from .actions import audit, do_change_org_plan
 from .models import AuditEvent, AuditLog, Invitation, Membership, Organization, Plan
 
 
 def _jsonable(value):
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds()
     if hasattr(value, "isoformat"):
         return value.isoformat()
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
     return str(value)
+
+
+def _changes(form, old: dict, *, added: bool) -> dict:
+    """{field: {"old", "new"}} for what the form really changed (never a password hash)."""
+    changes = {}
+    for field in form.changed_data:
+        if field in ("password", "password1", "password2"):
+            continue
+        before = None if added else _jsonable(old.get(field))
+        after = _jsonable(form.cleaned_data.get(field))
+        # A form may report a field as changed that is not (a hidden initial value missing).
+        if added or before != after:
+            changes[field] = {"old": before, "new": after}
+    return changes
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -24,11 +42,14 @@ class AuditedAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         old = {}
         if change:
+            # The stored row, read before saving; values as the form shows them
+            # (a related object by name, not by id) so old and new compare.
             fresh = type(obj).objects.get(pk=obj.pk)
-            old = model_to_dict(fresh, fields=form.changed_data)
+            old = {f: getattr(fresh, f, None) for f in form.changed_data}
         super().save_model(request, obj, form, change)
-        changes = {f: {"old": _jsonable(old.get(f)), "new": _jsonable(form.cleaned_data.get(f))}
-                   for f in form.changed_data if f not in ("password",)}
+        changes = _changes(form, old, added=not change)
+        if change and not changes:
+            return
         audit(self.audit_org(obj), request.user, AuditEvent.OPERATOR_CHANGE, obj,
               action="change" if change else "add", model=obj._meta.label, changes=changes)
 
@@ -49,6 +70,11 @@ class MembershipInline(admin.TabularInline):
     readonly_fields = ["user", "created_at"]
     can_delete = False
 
+    # The person cannot be chosen here (read-only), so rows are added from the
+    # Memberships page or, better, by invitation.
+    def has_add_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Organization)
 class OrganizationAdmin(AuditedAdmin):
@@ -60,32 +86,45 @@ class OrganizationAdmin(AuditedAdmin):
     actions = ["mark_subscribed", "extend_trial", "back_to_trial"]
 
     def save_formset(self, request, form, formset, change):
-        for inline_form in formset.forms:
-            if inline_form.has_changed() and inline_form.instance.pk:
-                audit(form.instance, request.user, AuditEvent.OPERATOR_CHANGE, inline_form.instance,
-                      action="change", model="orgs.Membership",
-                      changes={f: _jsonable(inline_form.cleaned_data.get(f)) for f in inline_form.changed_data})
+        changed = [
+            (inline_form, inline_form.instance.pk is None,
+             {f: inline_form.initial.get(f) for f in inline_form.changed_data})
+            for inline_form in formset.forms if inline_form.has_changed()
+        ]
         super().save_formset(request, form, formset, change)
+        for inline_form, added, old in changed:
+            instance = inline_form.instance
+            changes = _changes(inline_form, old, added=added)
+            if instance.pk is None or not changes:
+                continue
+            audit(form.instance, request.user, AuditEvent.OPERATOR_CHANGE, instance,
+                  action="add" if added else "change", model=instance._meta.label,
+                  changes=changes)
 
-    def delete_model(self, request, obj):
-        messages.error(request, "Organisations are not deleted from the console; their audit log must stay.")
+    # Organisations are not deleted from the console: their audit log must stay.
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     @admin.action(description="Mark as subscribed (ends the trial, lifts read-only)")
     def mark_subscribed(self, request, queryset):
+        count = 0
         for org in queryset:
-            do_change_org_plan(org, Plan.SUBSCRIBED, acting_user=request.user)
-        self.message_user(request, f"{queryset.count()} organisation(s) marked subscribed.")
+            if org.plan != Plan.SUBSCRIBED:
+                do_change_org_plan(org, Plan.SUBSCRIBED, acting_user=request.user)
+                count += 1
+        self.message_user(request, f"{count} organisation(s) marked subscribed.")
 
     @admin.action(description="Extend the trial by 14 days from today or its end")
     def extend_trial(self, request, queryset):
-        import datetime as dt
-
-        from django.utils import timezone
-
+        count = 0
         for org in queryset:
+            # Only trials are extended; a subscribed organisation is not put back on one.
+            if org.plan != Plan.TRIAL:
+                continue
             start = max(timezone.now(), org.trial_ends_at or timezone.now())
             do_change_org_plan(org, Plan.TRIAL, acting_user=request.user, trial_ends_at=start + dt.timedelta(days=14))
-        self.message_user(request, f"Extended {queryset.count()} trial(s).")
+            count += 1
+        self.message_user(request, f"Extended {count} trial(s).")
 
     @admin.action(description="Put back on a new trial")
     def back_to_trial(self, request, queryset):

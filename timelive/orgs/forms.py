@@ -55,6 +55,9 @@ class InviteForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not can_invite_owner:
             self.fields["role"].choices = [c for c in INVITABLE_ROLES if c[0] != Role.OWNER]
+            self.fields["role"].error_messages["invalid_choice"] = (
+                "Choose one of the roles offered. Only an owner can invite another owner."
+            )
 
     def clean_email(self):
         return normalize_email(self.cleaned_data["email"])

@@ -1,16 +1,20 @@
 import csv
 import datetime as dt
-import zoneinfo
+import json
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from timelive.accounts.forms import NewAccountForm
@@ -84,14 +88,19 @@ def setup(request):
     if request.method == "POST":
         form = SetupForm(request.POST)
         if form.is_valid():
-            data = form.cleaned_data
-            user = User.objects.create_user(data["email"], data["password"], full_name=data["full_name"],
-                                            time_zone=data["time_zone"], email_verified_at=None)
-            org = actions.do_create_organization(data["name"], user, time_zone=data["time_zone"],
-                                                 currency=data["currency"], edition="onprem")
             from timelive.accounts.actions import send_verification_email
 
-            send_verification_email(user)
+            data = form.cleaned_data
+            # All or nothing: a failure must not leave an owner without an
+            # organisation. Checked again inside, for a second submit of the page.
+            with transaction.atomic():
+                if Organization.objects.exists():
+                    raise Http404
+                user = User.objects.create_user(data["email"], data["password"], full_name=data["full_name"],
+                                                time_zone=data["time_zone"], email_verified_at=None)
+                org = actions.do_create_organization(data["name"], user, time_zone=data["time_zone"],
+                                                     currency=data["currency"], edition="onprem")
+                send_verification_email(user)
             login(request, user, backend="timelive.accounts.backends.EmailBackend")
             messages.success(request, f"{org.name} is set up. Invite your colleagues from the Team page.")
             return redirect("orgs:dashboard", slug=org.slug)
@@ -115,7 +124,9 @@ def team(request, slug):
         .order_by("user__full_name", "user__email")
     )
     page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "show_removed": show_removed, "roles": Role.choices}
+    # The page links keep the "removed" filter.
+    context = {"page": page, "show_removed": show_removed, "roles": Role.choices,
+               "query": "removed=1" if show_removed else ""}
     if membership.is_admin:
         context["invitations"] = membership.org.invitations.pending().select_related("invited_by").order_by("-created_at")
         context["invite_form"] = InviteForm(can_invite_owner=membership.is_owner)
@@ -123,29 +134,41 @@ def team(request, slug):
 
 
 def raise_forbidden(message="Your role in this organisation does not allow this."):
-    from django.core.exceptions import PermissionDenied
-
     raise PermissionDenied(message)
+
+
+def get_colleague(request, slug, code) -> Membership:
+    """A member whose profile the requesting person may see.
+
+    Externals see names only; profiles, pictures and the optional details are
+    for colleagues.
+    """
+    membership = get_membership(request, slug)
+    member = get_member_for_user(request, code)
+    if membership.is_external and member.user_id != request.user.id:
+        raise_forbidden("Profiles are visible to members of the organisation.")
+    return member
 
 
 @login_required
 def member_profile(request, slug, code):
-    membership = get_membership(request, slug)
-    member = get_member_for_user(request, code)
-    # Externals see names only; the optional details are for colleagues.
-    if membership.is_external and member.user_id != request.user.id:
-        raise_forbidden("Profiles are visible to members of the organisation.")
+    member = get_colleague(request, slug, code)
     context = {"member": member, "person": member.user, "role_form": RoleForm(initial={"role": member.role})}
     return render(request, "orgs/member.html", context)
 
 
 @login_required
+@cache_control(private=True, max_age=3600)
 def member_picture(request, slug, code):
-    get_membership(request, slug)
-    member = get_member_for_user(request, code)
+    member = get_colleague(request, slug, code)
     if not member.user.picture:
         raise Http404
-    return FileResponse(member.user.picture.open("rb"), content_type="image/png")
+    try:
+        picture = member.user.picture.open("rb")
+    except FileNotFoundError:
+        # The row names a file that is gone (restored backup, cleaned disk).
+        raise Http404
+    return FileResponse(picture, content_type="image/png")
 
 
 @login_required
@@ -162,6 +185,7 @@ def change_role(request, slug, code):
         except actions.ActionError as exc:
             messages.error(request, str(exc))
         else:
+            member.refresh_from_db(fields=["role"])
             messages.success(request, f"{member.user} is now {member.get_role_display()}.")
     return redirect("orgs:member", slug=slug, code=code)
 
@@ -193,8 +217,12 @@ def remove_member(request, slug, code):
 def restore_member(request, slug, code):
     get_admin_membership(request, slug)
     member = get_member_for_user(request, code)
-    actions.do_restore_member(member, acting_user=request.user)
-    messages.success(request, f"{member.user} has access again.")
+    try:
+        actions.do_restore_member(member, acting_user=request.user)
+    except actions.ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{member.user} has access again.")
     return redirect("orgs:member", slug=slug, code=code)
 
 
@@ -249,7 +277,7 @@ def accept_invitation(request, token):
         return render(request, "orgs/invitation.html", {"problem": "This invitation link is not valid."}, status=404)
     if invitation.status != "pending":
         return render(request, "orgs/invitation.html", {
-            "problem": f"This invitation has {invitation.status}. Ask {invitation.org.name}'s administrator for a new one.",
+            "problem": f"{invitation.problem} Ask {invitation.org.name}'s administrator for a new one.",
         }, status=410)
     existing = User.objects.filter(email=invitation.email).first()
     context = {"invitation": invitation, "existing": existing}
@@ -266,10 +294,14 @@ def accept_invitation(request, token):
         return render(request, "orgs/invitation.html", context)
     form = NewAccountForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
-        user = User.objects.create_user(invitation.email, form.cleaned_data["password"],
-                                        full_name=form.cleaned_data["full_name"], time_zone=invitation.org.time_zone)
+        try:
+            user, membership = actions.do_accept_invitation_as_new_user(
+                invitation, full_name=form.cleaned_data["full_name"], password=form.cleaned_data["password"]
+            )
+        except actions.ActionError as exc:
+            return render(request, "orgs/invitation.html", {"problem": str(exc)}, status=409)
         login(request, user, backend="timelive.accounts.backends.EmailBackend")
-        return _accept(request, invitation, user)
+        return _welcome(request, user, membership)
     context["form"] = form
     return render(request, "orgs/invitation.html", context, status=400 if form.errors else 200)
 
@@ -279,6 +311,10 @@ def _accept(request, invitation, user):
         membership = actions.do_accept_invitation(invitation, user)
     except actions.ActionError as exc:
         return render(request, "orgs/invitation.html", {"problem": str(exc)}, status=409)
+    return _welcome(request, user, membership)
+
+
+def _welcome(request, user, membership):
     remember_org(user, membership.org)
     messages.success(request, f"Welcome to {membership.org.name}!")
     return redirect("orgs:dashboard", slug=membership.org.slug)
@@ -305,7 +341,8 @@ def filtered_audit_logs(request, org):
     logs = AuditLog.objects.filter(org=org).select_related("actor")
     if form.is_valid():
         data = form.cleaned_data
-        zone = zoneinfo.ZoneInfo(org.time_zone)
+        # Dates are days in the viewer's time zone, the one the page shows times in.
+        zone = timezone.get_current_timezone()
         if data["event"]:
             logs = logs.filter(event=data["event"])
         if data["date_from"]:
@@ -330,6 +367,16 @@ class Echo:
         return value
 
 
+# A cell starting with one of these is run as a formula by spreadsheets; names
+# and labels come from users, so they are defused with a leading apostrophe.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str:
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
 @login_required
 def audit_log_csv(request, slug):
     membership = get_admin_membership(request, slug)
@@ -339,8 +386,11 @@ def audit_log_csv(request, slug):
     def rows():
         yield writer.writerow(["time_utc", "actor", "event", "target_type", "target_id", "target", "details"])
         for log in logs.iterator(chunk_size=1000):
-            yield writer.writerow([log.created_at.isoformat(), log.actor.email if log.actor else "", log.event,
-                                   log.target_type, log.target_id, log.target_label, log.details])
+            yield writer.writerow([csv_cell(c) for c in (
+                log.created_at.astimezone(dt.UTC).isoformat(), log.actor.email if log.actor else "", log.event,
+                log.target_type, log.target_id, log.target_label,
+                json.dumps(log.details, sort_keys=True, ensure_ascii=False, default=str),
+            )])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{membership.org.slug}-audit.csv"'
@@ -365,8 +415,6 @@ def page_not_found(request, exception=None):
 def permission_denied(request, exception=None):
     message = str(exception) if exception and str(exception) else "You do not have access to this page."
     if request.path.startswith("/api/"):
-        import json
-
         return HttpResponse(json.dumps({"detail": message, "code": "permission_denied"}), status=403,
                             content_type="application/json")
     return TemplateResponse(request, "errors/403.html", {"message": message}, status=403)
