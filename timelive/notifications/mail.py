@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
+from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -18,7 +20,7 @@ def queue_mail(to: str, subject: str, template: str, context: dict) -> OutboxEma
     body_text = render_to_string(f"emails/{template}.txt", context)
     try:
         body_html = render_to_string(f"emails/{template}.html", context)
-    except Exception:  # no HTML version of this mail
+    except TemplateDoesNotExist:  # this mail has no HTML version
         body_html = ""
     mail = OutboxEmail.objects.create(to=to, subject=subject, body_text=body_text, body_html=body_html)
     from .tasks import send_outbox_email
@@ -28,22 +30,32 @@ def queue_mail(to: str, subject: str, template: str, context: dict) -> OutboxEma
 
 
 def send_now(mail: OutboxEmail) -> bool:
-    """Hand one outbox mail to Django's email backend; record the outcome."""
+    """Hand one outbox mail to Django's email backend; record the outcome.
+
+    No transaction is held while the mail server talks: the mail is claimed
+    first (its attempt count moves on only if nobody else moved it), so two
+    workers never send it twice, and a slow server never blocks the database.
+    """
     from django.core.mail import EmailMultiAlternatives
 
     if mail.sent_at is not None:
         return True
+    claimed = OutboxEmail.objects.filter(pk=mail.pk, sent_at=None, attempts=mail.attempts).update(
+        attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return False
+    mail.attempts += 1
     message = EmailMultiAlternatives(mail.subject, mail.body_text, settings.DEFAULT_FROM_EMAIL, [mail.to])
     if mail.body_html:
         message.attach_alternative(mail.body_html, "text/html")
-    mail.attempts += 1
     try:
         message.send()
     except Exception as exc:  # the backend's errors vary: SMTP, socket, TLS
         mail.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-        mail.save(update_fields=["attempts", "last_error"])
+        OutboxEmail.objects.filter(pk=mail.pk).update(last_error=mail.last_error)
         return False
     mail.sent_at = timezone.now()
     mail.last_error = ""
-    mail.save(update_fields=["attempts", "last_error", "sent_at"])
+    OutboxEmail.objects.filter(pk=mail.pk).update(sent_at=mail.sent_at, last_error="")
     return True

@@ -1,4 +1,3 @@
-from django.db import transaction
 from django.tasks import task
 
 from .mail import MAX_ATTEMPTS, send_now
@@ -7,11 +6,10 @@ from .models import OutboxEmail
 
 @task
 def send_outbox_email(mail_id: int) -> bool:
-    with transaction.atomic():
-        mail = OutboxEmail.objects.select_for_update().filter(pk=mail_id, sent_at=None).first()
-        if mail is None:
-            return True
-        return send_now(mail)
+    mail = OutboxEmail.objects.filter(pk=mail_id, sent_at=None).first()
+    if mail is None:
+        return True
+    return send_now(mail)
 
 
 @task

@@ -80,7 +80,7 @@ def get_invitation_for_user(request, code: str) -> Invitation:
 
 def user_memberships(user):
     """The person's active memberships, for the organisation switcher."""
-    return Membership.objects.select_related("org").filter(user=user, is_active=True).order_by("org__name")
+    return Membership.objects.select_related("org").filter(user=user, is_active=True).order_by("org__name", "org_id")
 
 
 # Time tracking rows. Each expects get_membership() to have run on the request.

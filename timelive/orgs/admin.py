@@ -2,11 +2,12 @@
 
 import datetime as dt
 
+from django import forms
 from django.contrib import admin
 from django.utils import timezone
 
 from .actions import audit, do_change_org_plan
-from .models import AuditEvent, AuditLog, Invitation, Membership, Organization, Plan
+from .models import AuditEvent, AuditLog, Invitation, Membership, Organization, Plan, Role
 
 
 def _jsonable(value):
@@ -63,8 +64,31 @@ class AuditedAdmin(admin.ModelAdmin):
             self.delete_model(request, obj)
 
 
+class MembershipAdminForm(forms.ModelForm):
+    """The console keeps the rule the app keeps: an organisation always has an active owner."""
+
+    class Meta:
+        model = Membership
+        fields = ["org", "user", "role", "is_active", "custom_fields"]
+
+    def clean(self):
+        data = super().clean()
+        stored = self.instance
+        if stored.pk and stored.role == Role.OWNER and stored.is_active:
+            stays_owner = data.get("role", stored.role) == Role.OWNER and data.get("is_active", stored.is_active)
+            others = Membership.objects.filter(
+                org_id=stored.org_id, role=Role.OWNER, is_active=True, user__is_active=True
+            ).exclude(pk=stored.pk)
+            if not stays_owner and not others.exists():
+                raise forms.ValidationError(
+                    "This is the organisation's last active owner. Make someone else an owner first."
+                )
+        return data
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
+    form = MembershipAdminForm
     extra = 0
     fields = ["user", "role", "is_active", "created_at"]
     readonly_fields = ["user", "created_at"]
@@ -135,6 +159,7 @@ class OrganizationAdmin(AuditedAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(AuditedAdmin):
+    form = MembershipAdminForm
     list_display = ["user", "org", "role", "is_active", "created_at"]
     list_filter = ["role", "is_active"]
     search_fields = ["user__email", "user__full_name", "org__name", "org__slug"]

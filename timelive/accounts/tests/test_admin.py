@@ -1,5 +1,8 @@
+from django.core import mail
+
 from timelive.accounts.models import User
-from timelive.test import BaseTestCase
+from timelive.orgs.models import AuditEvent, AuditLog
+from timelive.test import PASSWORD, BaseTestCase, make_user
 
 
 class OperatorUserAdminTestCase(BaseTestCase):
@@ -30,3 +33,26 @@ class OperatorUserAdminTestCase(BaseTestCase):
         self.client.force_login(self.bob)
         r = self.client.get("/operator/accounts/user/")
         self.assertEqual(r.status_code, 302)
+
+
+class OperatorPasswordTestCase(BaseTestCase):
+    def setUp(self):
+        self.operator = make_user("olga@example.com", "Olga Operator", is_staff=True, is_superuser=True)
+        self.login(self.operator)
+
+    def test_it_never_lets_an_operator_set_a_password(self):
+        r = self.client.get(f"/operator/accounts/user/{self.bob.pk}/password/")
+        self.assertEqual(r.status_code, 403)
+        r = self.client.post(f"/operator/accounts/user/{self.bob.pk}/password/", {"password1": "x" * 20, "password2": "x" * 20})
+        self.assertEqual(r.status_code, 403)
+        self.bob.refresh_from_db()
+        self.assertTrue(self.bob.check_password(PASSWORD))
+
+    def test_it_sends_a_reset_email_and_audits_it(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            r = self.client.post("/operator/accounts/user/", {"action": "send_password_reset", "_selected_action": [self.bob.pk]})
+        self.assertEqual(r.status_code, 302)
+        self.assertEqual([m.to for m in mail.outbox], [[self.bob.email]])
+        self.assertIn("/account/password/reset/", mail.outbox[0].body)
+        log = AuditLog.objects.get(event=AuditEvent.OPERATOR_CHANGE, target_id=self.bob.code)
+        self.assertEqual((log.actor, log.details["action"]), (self.operator, "password_reset_sent"))

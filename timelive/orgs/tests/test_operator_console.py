@@ -157,3 +157,16 @@ class OperatorConsoleTestCase(BaseTestCase):
         self.org.save()
         self.as_operator()
         self.assertContains(self.client.get("/operator/orgs/organization/?plan__exact=trial"), "Alpha Ltd")
+
+
+class OperatorLastOwnerTestCase(BaseTestCase):
+    def test_the_console_keeps_an_owner(self):
+        operator = make_user("olga@example.com", "Olga Operator", is_staff=True, is_superuser=True)
+        self.login(operator)
+        m = self.alice_membership
+        r = self.client.post(f"/operator/orgs/membership/{m.pk}/change/", {
+            "org": self.org.pk, "user": self.alice.pk, "role": "member", "is_active": "on", "custom_fields": "{}",
+        })
+        self.assertContains(r, "last active owner")
+        m.refresh_from_db()
+        self.assertEqual(m.role, "owner")
