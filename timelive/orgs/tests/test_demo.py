@@ -60,3 +60,35 @@ class DemoCommandTestCase(TestCase):
         r = self.client.post("/account/login/", {"email": "olivia@acme.example", "password": "timelive-demo"}, follow=True)
         self.assertEqual(r.redirect_chain[-1][0], "/o/acme/")
         self.assertEqual(self.client.get("/o/globex/").status_code, 404)
+
+
+class DemoTrackingTestCase(TestCase):
+    def run_demo(self, *args):
+        with self.captureOnCommitCallbacks(execute=True):
+            call_command("demo", *args, stdout=StringIO())
+
+    def test_it_seeds_projects_and_entries_once_and_tops_up_on_request(self):
+        from timelive.tracking.models import Project, TimeEntry
+
+        self.run_demo()
+        acme = Organization.objects.get(slug="acme")
+        globex = Organization.objects.get(slug="globex")
+        self.assertEqual(Project.objects.filter(org=acme).count(), 3)
+        first = TimeEntry.objects.filter(org=acme).count()
+        self.assertGreater(first, 100)
+        self.assertGreater(TimeEntry.objects.filter(org=globex).count(), 0)
+        # Each organisation's entries use its own projects and people only.
+        self.assertFalse(TimeEntry.objects.filter(org=acme).exclude(project__org=acme).exists())
+        self.assertFalse(TimeEntry.objects.filter(org=acme, user__memberships__org=globex).exists())
+        # Valued at the organisation's rate when they were made.
+        self.assertFalse(TimeEntry.objects.filter(org=acme, bill_rate=None).exists())
+        self.run_demo()
+        self.assertEqual(TimeEntry.objects.filter(org=acme).count(), first)
+        self.run_demo("--entries", str(first + 250))
+        self.assertEqual(TimeEntry.objects.filter(org=acme).count(), first + 250)
+
+    def test_it_refuses_a_negative_count(self):
+        from django.core.management.base import CommandError
+
+        with self.assertRaises(CommandError):
+            call_command("demo", "--entries", "-1", stdout=StringIO())

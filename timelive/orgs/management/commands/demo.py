@@ -2,7 +2,7 @@
 creates only what is missing and never changes passwords people have set."""
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -46,7 +46,14 @@ OPERATOR = ("operator@timelive.example", "Olga Operator")
 class Command(BaseCommand):
     help = "Create the demo organisations acme and globex with their people (idempotent)."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument("--entries", type=int, default=None,
+                            help="Top acme up to this many time entries (default: six weeks of workdays, once).")
+
+    def handle(self, *args, entries=None, **options):
+        if entries is not None and entries < 0:
+            raise CommandError("--entries must be zero or more.")
+        self.entries = entries
         with transaction.atomic():
             for slug, spec in PEOPLE.items():
                 self.seed_org(slug, spec)
@@ -86,6 +93,12 @@ class Command(BaseCommand):
         email, role = spec["invite"]
         if not org.invitations.filter(email=email).exists():
             actions.do_invite_member(org, email, role, acting_user=owner)
+        from timelive.tracking.demo import seed_tracking
+
+        memberships = list(Membership.objects.filter(org=org, is_active=True).select_related("user"))
+        created = seed_tracking(org, memberships, entries=self.entries if slug == "acme" else None)
+        if created:
+            self.stdout.write(f"  {slug}: {created} time entries added.")
 
     def seed_operator(self):
         email, name = OPERATOR
