@@ -63,6 +63,9 @@ class Week:
     def day_totals(self):
         return [sum(r.cells[i].total for r in self.rows) for i in range(len(self.days))]
 
+    def days_with_totals(self):
+        return list(zip(self.days, self.day_totals(), strict=True))
+
     @property
     def total(self):
         return sum(r.total for r in self.rows)
