@@ -4,6 +4,7 @@ from django.views.decorators.csp import csp_override
 from ninja import NinjaAPI, Swagger
 
 from .auth import BrowserSessionAuth, TokenAuth
+from .catalog import router as catalog_router
 from .core import router as core_router
 from .errors import install_error_handlers, json_method_not_allowed, not_found_view
 from .time_entries import router as time_entries_router
@@ -54,3 +55,4 @@ api = TimeLiveAPI(
 install_error_handlers(api)
 api.add_router("/", core_router)
 api.add_router("/", time_entries_router)
+api.add_router("/", catalog_router)
