@@ -131,6 +131,42 @@ SAMPLE_KWARGS = {
     "tracking:timer_start": (ORG, {"slug": "org"}),
     "tracking:timer_stop": (ORG, {"slug": "org"}),
     "tracking:timer_discard": (ORG, {"slug": "org"}),
+    # Clients, projects, tasks and the organisation's tracking settings.
+    **{f"tracking:{name}": (ORG, {"slug": "org"}) for name in (
+        "clients", "client_new", "projects", "project_new", "tracking_settings", "tag_add", "custom_fields", "rates",
+        "reprice")},
+    **{f"tracking:{name}": (ORG, {"slug": "org", "uid": "client"}) for name in (
+        "client", "client_edit", "client_archive", "client_unarchive", "contact_new", "department_new")},
+    **{f"tracking:{name}": (ORG, {"slug": "org", "uid": "contact"}) for name in ("contact_edit", "contact_delete")},
+    **{f"tracking:{name}": (ORG, {"slug": "org", "uid": "department"}) for name in (
+        "department_edit", "department_delete")},
+    **{f"tracking:{name}": (ORG, {"slug": "org", "uid": "project"}) for name in (
+        "project", "project_edit", "project_status", "project_archive", "project_copy", "project_member_add",
+        "milestone_new", "tasks", "task_board", "task_new")},
+    "tracking:project_member_remove": (ORG, {"slug": "org", "uid": "project", "code": "project_member"}),
+    **{f"tracking:{name}": (ORG, {"slug": "org", "uid": "milestone"}) for name in (
+        "milestone_edit", "milestone_done", "milestone_delete")},
+    **{f"tracking:{name}": (ORG, {"slug": "org", "uid": "task"}) for name in (
+        "task", "task_edit", "task_archive", "task_move", "comment_add")},
+    **{f"tracking:{name}": (ORG, {"slug": "org", "uid": "comment"}) for name in ("comment_edit", "comment_delete")},
+    "tracking:attachment": (ORG, {"slug": "org", "uid": "attachment"}),
+    **{f"tracking:{name}": (ORG, {"slug": "org", "uid": "custom_field"}) for name in (
+        "custom_field_edit", "custom_field_delete")},
+    **{f"tracking:{name}": (ORG, {"slug": "org", "uid": "rate"}) for name in ("rate_edit", "rate_delete")},
+    "tracking:member_fields": (ORG, {"slug": "org", "code": "member"}),
+    # Tags are named by the query string.
+    "tracking:tag_rename": (ORG, {"slug": "org"}, {"path": "/o/{org}/settings/tracking/tags/rename/?tag={tag}"}),
+    "tracking:tag_delete": (ORG, {"slug": "org"}, {"path": "/o/{org}/settings/tracking/tags/delete/?tag={tag}"}),
+    **{f"api:{name}": (API_ORG, {"org": "org"}) for name in (
+        "list_clients", "create_client", "list_projects", "create_project", "list_tasks", "create_task", "list_tags",
+        "create_tag", "list_custom_fields", "create_custom_field", "list_rates", "create_rate")},
+    "api:get_client": (API_ORG, {"org": "org", "client": "client"}),
+    "api:patch_client": (API_ORG, {"org": "org", "client": "client"}),
+    "api:get_project": (API_ORG, {"org": "org", "project": "project"}),
+    "api:patch_project": (API_ORG, {"org": "org", "project": "project"}),
+    "api:get_task": (API_ORG, {"org": "org", "task": "task"}),
+    "api:patch_task": (API_ORG, {"org": "org", "task": "task"}),
+    "api:delete_rate": (API_ORG, {"org": "org", "rate": "rate"}),
 }
 
 # Every pattern of the operator console is made by AdminSite/ModelAdmin.get_urls
@@ -215,11 +251,16 @@ class SweepTestCase(BaseTestCase):
             "reset_token": default_token_generator.make_token(alice),
             "session": UserSession.objects.get(session_key=session.session_key).code,
             "api_token": api_token.code,
+            **_catalog_samples(cls.org, alice, cls.bob, entry.project),
         }
 
     def setUp(self):
-        # A picture, so that alice's request for it shows the sample is real.
+        # A picture and an attachment file, so that alice's requests for them show the samples are real.
+        # (Each test has its own media folder, so files are written here, not in setUpTestData.)
+        from timelive.tracking.models import TaskAttachment
+
         self.bob.picture.save("picture.png", ContentFile(_png()), save=True)
+        TaskAttachment.objects.get(uid=self.samples["attachment"]).file.save("sweep.txt", ContentFile(b"x"), save=True)
 
     # Building the list
 
@@ -431,6 +472,41 @@ def _time_entry(org, user):
 
     project = Project.objects.create(org=org, name="Sweep sample project")
     return TimeEntry.objects.create(org=org, user=user, project=project, date=dt.date(2025, 3, 10), duration=3600)
+
+
+def _catalog_samples(org, alice, bob, project) -> dict:
+    """A client with a contact and a department, a task with a comment and an attachment,
+    a milestone, a custom field, a rate and a tag: the samples for the catalogue's URLs."""
+    from decimal import Decimal
+
+    from timelive.tracking.models import (
+        Client,
+        CustomField,
+        Milestone,
+        ProjectMember,
+        Rate,
+        Tag,
+        Task,
+        TaskAttachment,
+        TaskComment,
+    )
+
+    client = Client.objects.create(org=org, name="Sweep client")
+    contact = client.contacts.create(name="Cora Contact")
+    department = client.departments.create(name="Finance")
+    ProjectMember.objects.create(project=project, user=bob)
+    milestone = Milestone.objects.create(project=project, name="Beta")
+    task = Task.objects.create(org=org, project=project, name="Sweep task")
+    comment = TaskComment.objects.create(task=task, author=alice, body="Looks good")
+    attachment = TaskAttachment.objects.create(comment=comment, name="sweep.txt", size=1, content_type="text/plain")
+    field = CustomField.objects.create(org=org, target="time_entry", key="ticket", label="Ticket")
+    rate = Rate.objects.create(org=org, kind="billing", amount=Decimal("100"), currency="USD")
+    Tag.objects.create(org=org, name="sweep")
+    return {
+        "client": client.uid, "contact": contact.uid, "department": department.uid, "project_member": bob.code,
+        "milestone": milestone.uid, "task": task.uid, "comment": comment.uid, "attachment": attachment.uid,
+        "custom_field": field.uid, "rate": rate.uid, "tag": "sweep",
+    }
 
 
 def _png() -> bytes:
