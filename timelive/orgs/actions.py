@@ -66,6 +66,12 @@ def do_create_organization(name, owner, *, time_zone="UTC", currency="USD", edit
     return org
 
 
+def _json_value(value):
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
 @transaction.atomic
 def do_change_org_settings(org, changes: dict, *, acting_user) -> None:
     """Save `changes` ({field: new value}) on org, recording old and new values."""
@@ -73,7 +79,8 @@ def do_change_org_settings(org, changes: dict, *, acting_user) -> None:
     for field, value in changes.items():
         old = getattr(org, field)
         if old != value:
-            recorded[field] = {"old": old, "new": value}
+            # Dates and the like are kept as text: the audit log's details are JSON.
+            recorded[field] = {"old": _json_value(old), "new": _json_value(value)}
             setattr(org, field, value)
     if recorded:
         org.save(update_fields=list(recorded))

@@ -11,6 +11,9 @@ bind it to a real value the same way as {org}: a dictionary of codes the
 fixture creates, under "parameters", so cases get past the 404 too.
 """
 
+import datetime as dt
+from decimal import Decimal
+
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
@@ -27,16 +30,21 @@ from timelive.api.urls import api
 from timelive.integrations.actions import do_create_token
 from timelive.orgs.models import Membership, Role
 from timelive.test import make_org, make_user
+from timelive.tracking.models import Client, Project, Rate, Task, TimeEntry
 
 # The demo organisation's slug, also the example the schema gives for {org}.
 DEMO_ORG = "acme"
+# Rows the fixture makes with these ids, so {entry}, {project}… also reach real rows.
+REAL_IDS = {"entry": "sampleentry1", "project": "sampleproj01", "task": "sampletask01", "client": "sampleclien1",
+            "rate": "samplerate01"}
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 config = SchemathesisConfig.from_dict({
     # Half of the generated {org} values are the real organisation, so cases
     # get past the tenancy door and the 200 answers are checked too.
-    "dictionaries": {"orgs": {"values": [DEMO_ORG]}},
-    "parameters": {"path.org": {"dictionary": "orgs", "probability": 0.5}},
+    "dictionaries": {"orgs": {"values": [DEMO_ORG]}, **{name: {"values": [uid]} for name, uid in REAL_IDS.items()}},
+    "parameters": {"path.org": {"dictionary": "orgs", "probability": 0.5},
+                   **{f"path.{name}": {"dictionary": name, "probability": 0.5} for name in REAL_IDS}},
     "generation": {"max-examples": 25, "deterministic": True, "database": "none"},
 })
 schema = schemathesis.openapi.from_dict(api.get_openapi_schema(), config=config)
@@ -53,6 +61,12 @@ def demo_token(db):
     Membership.objects.create(org=org, user=member, role=Role.MEMBER)
     external = make_user("erin@client.example", "Erin External")
     Membership.objects.create(org=org, user=external, role=Role.EXTERNAL)
+    client = Client.objects.create(org=org, uid=REAL_IDS["client"], name="Initech")
+    project = Project.objects.create(org=org, uid=REAL_IDS["project"], name="Website", client=client)
+    task = Task.objects.create(org=org, uid=REAL_IDS["task"], project=project, name="Design")
+    TimeEntry.objects.create(org=org, uid=REAL_IDS["entry"], user=member, project=project, task=task,
+                             date=dt.date(2026, 11, 23), duration=3600)
+    Rate.objects.create(org=org, uid=REAL_IDS["rate"], kind="billing", amount=Decimal("100"), currency="GBP")
     _, secret = do_create_token(member, "schemathesis")
     return secret
 

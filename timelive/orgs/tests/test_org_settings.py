@@ -77,3 +77,15 @@ class OrgSettingsTestCase(BaseTestCase):
         self.assertEqual(self.client.post(URL, VALID).status_code, 404)
         self.org.refresh_from_db()
         self.assertEqual(self.org.name, "Alpha Ltd")
+
+
+class OrgSettingsActionTestCase(BaseTestCase):
+    def test_it_audits_dates_as_text(self):
+        import datetime as dt
+
+        from timelive.orgs.actions import do_change_org_settings
+        from timelive.orgs.models import AuditEvent, AuditLog
+
+        do_change_org_settings(self.org, {"period_anchor": dt.date(2026, 1, 5)}, acting_user=self.alice)
+        log = AuditLog.objects.get(event=AuditEvent.ORG_SETTINGS_CHANGED)
+        self.assertEqual(log.details["changes"]["period_anchor"], {"old": None, "new": "2026-01-05"})
