@@ -6,7 +6,8 @@ from django.db.models import Q
 from timelive.lib.durations import DurationError, parse_duration
 from timelive.orgs.models import ADMIN_ROLES, EntryMode
 
-from .models import OPEN_PROJECT_STATUSES, Project, Task, TaskStatus
+from .catalog_forms import add_custom_fields, clean_custom_fields
+from .models import OPEN_PROJECT_STATUSES, CustomField, CustomFieldTarget, Project, Task, TaskStatus
 
 BILLABLE_CHOICES = [("", "Project default"), ("yes", "Billable"), ("no", "Not billable")]
 
@@ -55,10 +56,13 @@ class EntryForm(forms.Form):
     billable = forms.ChoiceField(choices=BILLABLE_CHOICES, required=False)
     tags = forms.CharField(required=False, max_length=500, help_text="Separate tags with commas.")
 
-    def __init__(self, *args, org, membership, **kwargs):
+    def __init__(self, *args, org, membership, custom_values=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.org = org
         self.fields["project_task"].choices = [("", "Choose…")] + project_task_choices(org, membership)
+        # The organisation's custom fields for time entries, as cf_<key> fields.
+        self.definitions = list(CustomField.objects.filter(org=org, target=CustomFieldTarget.TIME_ENTRY))
+        add_custom_fields(self, self.definitions, custom_values or {})
         if org.entry_mode == EntryMode.START_END:
             del self.fields["duration"]
             self.fields["start_time"].required = self.fields["end_time"].required = True
@@ -76,6 +80,11 @@ class EntryForm(forms.Form):
     def clean_tags(self):
         return [t.strip() for t in self.cleaned_data.get("tags", "").split(",") if t.strip()]
 
+    def clean(self):
+        data = super().clean()
+        self.custom_values = clean_custom_fields(self, self.definitions)
+        return data
+
     def entry_fields(self, user_zone) -> dict:
         data = self.cleaned_data
         project, task = split_choice(data["project_task"])
@@ -87,6 +96,8 @@ class EntryForm(forms.Form):
             "billable": {"yes": True, "no": False}.get(data["billable"]),
             "tags": data["tags"],
         }
+        if self.definitions:
+            fields["custom_fields"] = self.custom_values
         if "duration" in data:
             fields.update(date=data["date"], duration=data["duration"], clear_times=True)
         else:

@@ -130,3 +130,25 @@ class DayViewTestCase(BaseTestCase):
         self.assertEqual(self.client.get(self.url).status_code, 404)
         self.assertEqual(self.client.get(f"/o/alpha/entries/{e.uid}/").status_code, 404)
         self.assertEqual(self.client.get(f"/o/bravo/entries/{e.uid}/").status_code, 404)
+
+
+class DayViewCustomFieldsTestCase(BaseTestCase):
+    def test_it_shows_and_checks_the_organisations_custom_fields(self):
+        from timelive.tracking.models import CustomField
+
+        project = make_project(self.org, "Website")
+        CustomField.objects.create(org=self.org, target="time_entry", key="ticket", label="Ticket", required=True)
+        CustomField.objects.create(org=self.org, target="time_entry", key="kind", label="Kind", field_type="choice",
+                                   choices=["call", "visit"])
+        self.login(self.bob)
+        url = f"/o/alpha/day/{DAY}/"
+        self.assertContains(self.client.get(url), 'name="cf_ticket"')
+        data = {"project_task": f"{project.uid}:", "date": DAY.isoformat(), "duration": "1:00", "cf_kind": "visit"}
+        r = self.client.post(url, data)
+        self.assertContains(r, "Ticket is required", status_code=400)
+        r = self.client.post(url, {**data, "cf_ticket": "T-42"})
+        self.assertRedirects(r, url, msg_prefix=r.content.decode()[-3000:])
+        entry = TimeEntry.objects.get()
+        self.assertEqual(entry.custom_fields, {"ticket": "T-42", "kind": "visit"})
+        r = self.client.get(f"/o/alpha/entries/{entry.uid}/")
+        self.assertContains(r, 'value="T-42"')

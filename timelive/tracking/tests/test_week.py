@@ -123,3 +123,19 @@ class WeekTestCase(BaseTestCase):
     def test_anonymous_is_sent_to_login(self):
         r = self.client.get(self.url)
         self.assertRedirects(r, f"/account/login/?next={self.url}")
+
+
+class WeekRowTimerTestCase(BaseTestCase):
+    def test_a_row_starts_the_timer_and_comes_back(self):
+        from timelive.tracking.models import Timer
+
+        project = make_project(self.org, "Website")
+        task = make_task(project, "Design")
+        entry(self.bob, project, MONDAY, 600, task)
+        self.login(self.bob)
+        url = f"/o/alpha/timesheet/{MONDAY}/"
+        self.assertContains(self.client.get(url), "Start the timer on Website · Design")
+        r = self.client.post("/o/alpha/timer/start/", {"project_task": f"{project.uid}:{task.uid}", "next": url})
+        self.assertRedirects(r, url)
+        timer = Timer.objects.get(user=self.bob)
+        self.assertEqual((timer.project, timer.task), (project, task))

@@ -199,7 +199,8 @@ def edit_entry(request, slug, uid):
         "start_time": entry.start.astimezone(zone).time() if entry.start else None,
         "end_time": entry.end.astimezone(zone).time() if entry.end else None,
     }
-    form = EntryForm(request.POST or None, org=request.org, membership=membership, initial=initial)
+    form = EntryForm(request.POST or None, org=request.org, membership=membership, initial=initial,
+                     custom_values=entry.custom_fields)
     if request.method == "POST" and can_change and form.is_valid():
         try:
             version = int(request.POST.get("version", "0"))
