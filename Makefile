@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.dev-installed
-ENTRIES ?= 10000
+ENTRIES ?= 1000000
 
 .PHONY: run test bench lint install clean
 
@@ -29,6 +29,11 @@ run: $(STAMP)
 
 test: $(DEV_STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Seeds its own fresh database (SQLite under var/bench/, or a new database on the PostgreSQL
+# server DATABASE_URL names, dropped afterwards) and prints one JSON object last (bench/README.md).
+bench: $(DEV_STAMP)
+	$(PY) bench/run.py --entries $(ENTRIES) --database-url "$(DATABASE_URL)"
 
 lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .

@@ -5,7 +5,9 @@ EntryRules caches the organisation's projects, tasks, tags, custom fields and
 rates, so a batch of a thousand entries is checked with a handful of queries.
 """
 
+import base64
 import datetime as dt
+import secrets
 import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -14,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from django.db.models import Q, Sum
 from django.utils import timezone
 
+from timelive.lib.codes import ALPHABET
 from timelive.lib.durations import MAX_DAY_SECONDS, format_duration
 from timelive.orgs.models import ADMIN_ROLES, Role
 
@@ -24,6 +27,8 @@ from .models import (
     EntryStatus,
     Project,
     ProjectMember,
+    Rate,
+    RateKind,
     Tag,
     Task,
     TimeEntry,
@@ -31,6 +36,111 @@ from .models import (
 from .rates import RateBook
 
 MAX_TAGS = 20
+
+# Base32 of random bytes, mapped onto the codes' alphabet: the same uniformly random
+# 12-character ids as timelive.lib.codes.new_code(), several times faster to make.
+_TO_ALPHABET = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", ALPHABET.encode())
+
+
+def new_entry_uid() -> str:
+    return base64.b32encode(secrets.token_bytes(10)).translate(_TO_ALPHABET)[:12].decode()
+
+
+class _NewEntries:
+    """Make TimeEntry(org=org, user=user) the quick way: Django's positional constructor
+    (the one it uses for rows read from the database) with the field defaults worked out
+    once, instead of the keyword constructor, which looks every field up by name."""
+
+    template: list | None = None
+
+    def _prepare(self):
+        template, fresh = [], []
+        for i, f in enumerate(TimeEntry._meta.concrete_fields):
+            if f.attname == "uid":
+                self.uid_at = i
+                template.append(None)
+            elif f.has_default() and callable(f.default):
+                fresh.append((i, f.get_default))
+                template.append(None)
+            else:
+                template.append(f.get_default())
+        self.fresh, self.template = fresh, template
+
+    def __call__(self, org, user) -> TimeEntry:
+        if self.template is None:
+            self._prepare()
+        values = self.template.copy()
+        for i, default in self.fresh:
+            values[i] = default()
+        values[self.uid_at] = new_entry_uid()
+        entry = TimeEntry(*values)
+        entry.org = org
+        entry.user = user
+        return entry
+
+
+new_entry = _NewEntries()
+
+
+class RateIndex:
+    """A RateBook's answers for many entries quickly.
+
+    RateBook.find walks every rate of the organisation for every entry; here the
+    rates are bucketed by what they name (task, project, person, nothing) and the
+    candidates for each (person, project, task) are worked out once. Buckets keep
+    the book's order (most specific first), so the first candidate in force is
+    exactly the rate RateBook.find returns.
+    """
+
+    def __init__(self, book: RateBook):
+        self.by_kind = {}
+        for kind, rates in book.by_kind.items():
+            by_task, by_project, by_user, org_wide = {}, {}, {}, []
+            for rate in rates:
+                if rate.task_id is not None:
+                    by_task.setdefault(rate.task_id, []).append(rate)
+                elif rate.project_id is not None:
+                    by_project.setdefault(rate.project_id, []).append(rate)
+                elif rate.user_id is not None:
+                    by_user.setdefault(rate.user_id, []).append(rate)
+                else:
+                    org_wide.append(rate)
+            self.by_kind[kind] = (by_task, by_project, by_user, org_wide)
+        self._candidates: dict[tuple, list[Rate]] = {}
+
+    def candidates(self, kind, user_id, project_id, task_id) -> list[Rate]:
+        key = (kind, user_id, project_id, task_id)
+        found = self._candidates.get(key)
+        if found is None:
+            by_task, by_project, by_user, org_wide = self.by_kind[kind]
+            found = [
+                r for r in (*by_task.get(task_id, ()), *by_project.get(project_id, ()))
+                if (r.project_id is None or r.project_id == project_id) and (r.user_id is None or r.user_id == user_id)
+            ]
+            found += by_user.get(user_id, ())
+            found += org_wide
+            self._candidates[key] = found
+        return found
+
+    def find(self, kind, *, user_id, project_id, task_id, day) -> Rate | None:
+        for rate in self.candidates(kind, user_id, project_id, task_id):
+            if rate.in_force_on(day):
+                return rate
+        return None
+
+    def value(self, entry) -> None:
+        """Like RateBook.value: store on `entry` the billing and cost rates in force on its day."""
+        args = {"user_id": entry.user_id, "project_id": entry.project_id, "task_id": entry.task_id, "day": entry.date}
+        bill = self.find(RateKind.BILLING, **args)
+        cost = self.find(RateKind.COST, **args)
+        entry.bill_rate, entry.bill_currency = (bill.amount, bill.currency) if bill else (None, "")
+        entry.cost_rate, entry.cost_currency = (cost.amount, cost.currency) if cost else (None, "")
+
+
+def _rates_naming(field, value) -> Q:
+    """Rates that name nothing for `field`, or name `value`."""
+    q = Q(**{f"{field}__isnull": True})
+    return q | Q(**{field: value}) if value is not None else q
 
 
 class EntryInvalid(Exception):
@@ -88,6 +198,9 @@ class EntryRules:
         self._tags: dict[str, Tag] | None = None
         self._custom: list[CustomField] | None = None
         self._ratebook: RateBook | None = None
+        self._rate_index: RateIndex | None = None
+        # For a few entries, only the rates that can apply to them are loaded.
+        self._few_rates: dict[tuple, RateIndex] = {}
         self._member_projects: dict[int, set[int]] = {}
 
     # Caches
@@ -134,6 +247,29 @@ class EntryRules:
             self._ratebook = RateBook(self.org)
         return self._ratebook
 
+    FEW_RATE_QUERIES = 3
+
+    def rates_for(self, entry) -> RateIndex:
+        """Where to look up `entry`'s rates: the whole book once it is loaded (or once a few
+        entries needed their own queries), otherwise just the rates that can apply to it."""
+        if self._rate_index is None and self._ratebook is None and len(self._few_rates) < self.FEW_RATE_QUERIES:
+            key = (entry.user_id, entry.project_id, entry.task_id)
+            index = self._few_rates.get(key)
+            if index is None:
+                rates = Rate.objects.filter(org=self.org).filter(
+                    _rates_naming("user_id", entry.user_id), _rates_naming("project_id", entry.project_id),
+                    _rates_naming("task_id", entry.task_id),
+                )
+                index = self._few_rates[key] = RateIndex(RateBook(self.org, rates=rates))
+            return index
+        if self._rate_index is None:
+            self._rate_index = RateIndex(self.ratebook)
+        return self._rate_index
+
+    def value(self, entry) -> None:
+        """Store on `entry` the rates in force on its day (see rates.RateBook)."""
+        self.rates_for(entry).value(entry)
+
     def may_log_on(self, user, project) -> bool:
         if project.is_public or self.membership.role in ADMIN_ROLES:
             return True
@@ -148,7 +284,7 @@ class EntryRules:
     def build(self, user, data: EntryData, instance: TimeEntry | None = None) -> tuple[TimeEntry, list[str] | None]:
         """An unsaved entry (or `instance` changed) and the tag names to set, or EntryInvalid."""
         errors: dict[str, list[str]] = defaultdict(list)
-        entry = instance or TimeEntry(org=self.org, user=user)
+        entry = instance or new_entry(self.org, user)
         if self.membership.role == Role.EXTERNAL:
             raise EntryInvalid({"__all__": ["External members do not log time here."]})
 
@@ -202,7 +338,7 @@ class EntryRules:
             entry.client_key = data.client_key or None
         if errors:
             raise EntryInvalid(dict(errors))
-        self.ratebook.value(entry)
+        self.value(entry)
         entry.updated_at = timezone.now()
         return entry, tag_names
 

@@ -296,6 +296,9 @@ class TimeEntry(models.Model):
             models.Index(fields=["org", "project", "date"]),
             models.Index(fields=["org", "date"]),
             models.Index(fields=["org", "updated_at"]),
+            # Bulk creation looks a whole batch's idempotency keys up at once.
+            models.Index(fields=["org", "client_key"], name="entry_client_key_lookup",
+                         condition=models.Q(client_key__isnull=False)),
         ]
         constraints = [
             models.UniqueConstraint(fields=["org", "user", "client_key"], name="entry_client_key_unique"),
