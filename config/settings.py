@@ -4,6 +4,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from timelive.lib.env import env_bool, env_choice, env_int, env_list, env_str
@@ -41,6 +42,12 @@ TIMELIVE_VERIFY_EMAIL_DAYS = env_int("TIMELIVE_VERIFY_EMAIL_DAYS", 3, minimum=1)
 # Sessions end after this long without a request, and after this long at all.
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 8 * 3600, minimum=60)
 SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_TIMEOUT", 14 * 86400, minimum=300)
+# The diagnostics request log (the only place IP addresses are kept): on or off,
+# and how many days its rows are kept before purge_diagnostics deletes them.
+TIMELIVE_DIAGNOSTICS = env_bool("TIMELIVE_DIAGNOSTICS", True)
+TIMELIVE_DIAGNOSTICS_DAYS = env_int("TIMELIVE_DIAGNOSTICS_DAYS", 30, minimum=1)
+# The partner named in the "share my data with a partner" consent.
+TIMELIVE_CONSENT_PARTNER = env_str("TIMELIVE_CONSENT_PARTNER", "our implementation partner")
 MAX_PICTURE_BYTES = env_int("TIMELIVE_MAX_PICTURE_BYTES", 5 * 1024 * 1024, minimum=1024)
 
 # Behind TLS in production: secure cookies, HSTS, __Host- cookie names.
@@ -58,15 +65,18 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "timelive.accounts",
     "timelive.orgs",
+    "timelive.privacy",
     "timelive.tracking",
     "timelive.notifications",
     "timelive.integrations",
     "timelive.api",
+    "timelive.diagnostics",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "timelive.diagnostics.middleware.RequestLogMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -96,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "timelive.orgs.context_processors.shell",
                 "timelive.tracking.context_processors.running_timer",
+                "timelive.privacy.context_processors.policy_notices",
             ],
         },
     }
@@ -109,15 +120,37 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "timelive.sqlite3",
+            # Keep connections (and their page cache) between requests.
+            "CONN_MAX_AGE": 600,
+            "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
-                # WAL lets the web server and the task worker use the file at once.
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                # WAL lets the web server and the task worker use the file at once;
+                # a 32 MB page cache and memory-mapped reads keep reads off the disk.
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-32768; "
+                    "PRAGMA mmap_size=268435456; PRAGMA temp_store=MEMORY;"
+                ),
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Brute-force counters (timelive/accounts/throttle.py) live in the default cache.
+# Unset: each process's memory, so with several gunicorn workers every worker
+# counts on its own; production sets a shared Redis, e.g. redis://127.0.0.1:6379/1.
+CACHE_URL = env_str("TIMELIVE_CACHE_URL")
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(f"TIMELIVE_CACHE_URL must be a redis://, rediss:// or unix:// URL, not {CACHE_URL!r}")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "timelive",
+        }
+    }
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["timelive.accounts.backends.EmailBackend"]
@@ -154,7 +187,11 @@ REMEMBER_EMAIL_COOKIE = "__Host-timelive_email" if HTTPS else "timelive_email"
 REMEMBER_EMAIL_MAX_AGE = 365 * 86400
 
 SECURE_SSL_REDIRECT = HTTPS and env_bool("TIMELIVE_SSL_REDIRECT", True)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("TIMELIVE_BEHIND_PROXY", False) else None
+# Behind a reverse proxy: trust its X-Forwarded-Proto, and take the client's IP
+# from X-Forwarded-For, counting TIMELIVE_TRUSTED_PROXIES entries from the right.
+TIMELIVE_BEHIND_PROXY = env_bool("TIMELIVE_BEHIND_PROXY", False)
+TIMELIVE_TRUSTED_PROXIES = env_int("TIMELIVE_TRUSTED_PROXIES", 1, minimum=1)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TIMELIVE_BEHIND_PROXY else None
 SECURE_HSTS_SECONDS = 365 * 86400 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 # Preloading binds the whole domain to HTTPS for good; an operator opts in.

@@ -19,3 +19,5 @@ MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="timelive-test-media-"))  # noqa: F405
 # Serve static files from the source folders; tests do not run collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# The request log would add queries to pinned query counts; its own tests turn it on.
+TIMELIVE_DIAGNOSTICS = False

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("timelive.orgs.urls")),
     path("", include("timelive.tracking.urls")),
     path("", include("timelive.integrations.urls")),
+    path("", include("timelive.privacy.urls")),
     path("api/v1/", api.urls),
     path("operator/", admin.site.urls),
 ]

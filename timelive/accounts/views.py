@@ -8,13 +8,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+
+from timelive.diagnostics.ip import client_ip
 
 from .actions import (
     do_change_email,
@@ -36,8 +38,11 @@ from .forms import (
     email_taken,
 )
 from .models import User, UserSession
+from .throttle import LOCKED_HINT, allow_mail, login_blocked, login_failed, login_succeeded
 
 REMEMBER_SALT = "timelive.remember-email"
+# One message for every failure, so it does not tell which emails exist.
+LOGIN_FAILED = "That email and password do not match an active account."
 
 
 def remembered_email(request) -> str:
@@ -76,18 +81,25 @@ def login_view(request):
     if request.method == "POST":
         form = LoginForm(request.POST)
         if form.is_valid():
-            user = EmailBackend().authenticate(request, email=form.cleaned_data["email"], password=form.cleaned_data["password"])
-            if user is not None:
-                login(request, user, backend="timelive.accounts.backends.EmailBackend")
-                response = redirect(safe_next(request))
-                if form.cleaned_data["remember_email"]:
-                    set_remember_cookie(response, user.email)
-                elif settings.REMEMBER_EMAIL_COOKIE in request.COOKIES:
-                    # Unticking the box forgets the address on this device (even a cookie we cannot read).
-                    forget_remember_cookie(response)
-                return response
-            # One message for every failure, so it does not tell which emails exist.
-            form.add_error(None, "That email and password do not match an active account.")
+            ip, email = client_ip(request), form.cleaned_data["email"]
+            if login_blocked(ip, email):
+                # Refused without checking the password, in the words of a wrong password (and a hint),
+                # the same whether the email has an account or not.
+                form.add_error(None, f"{LOGIN_FAILED} {LOCKED_HINT}")
+            else:
+                user = EmailBackend().authenticate(request, email=email, password=form.cleaned_data["password"])
+                if user is not None:
+                    login_succeeded(ip, email)
+                    login(request, user, backend="timelive.accounts.backends.EmailBackend")
+                    response = redirect(safe_next(request))
+                    if form.cleaned_data["remember_email"]:
+                        set_remember_cookie(response, user.email)
+                    elif settings.REMEMBER_EMAIL_COOKIE in request.COOKIES:
+                        # Unticking the box forgets the address on this device (even a cookie we cannot read).
+                        forget_remember_cookie(response)
+                    return response
+                locked = login_failed(ip, email)
+                form.add_error(None, f"{LOGIN_FAILED} {LOCKED_HINT}" if locked else LOGIN_FAILED)
     else:
         cookie_email = remembered_email(request)
         form = LoginForm(initial={"email": cookie_email, "remember_email": True} if cookie_email else None)
@@ -147,7 +159,9 @@ def resend_verification_view(request):
     if request.user.is_email_verified:
         messages.info(request, "Your email address is already confirmed.")
     else:
-        send_verification_email(request.user)
+        # Over the limit nothing is sent, with the same message (as for password resets).
+        if allow_mail("verify", client_ip(request), request.user.email):
+            send_verification_email(request.user)
         messages.success(request, f"We sent a new confirmation link to {request.user.email}.")
     return redirect(safe_next(request, "accounts:profile"))
 
@@ -244,11 +258,21 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 password_change_view = login_required(PasswordChangeView.as_view())
-password_reset_view = auth_views.PasswordResetView.as_view(
-    form_class=PasswordResetForm,
-    template_name="accounts/password_reset.html",
-    success_url=reverse_lazy("accounts:password_reset_done"),
-)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
+    template_name = "accounts/password_reset.html"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        if not allow_mail("reset", client_ip(self.request), form.cleaned_data["email"]):
+            # Refused quietly: the usual "check your email" page and no mail, so it tells nothing about the address.
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
+
+
+password_reset_view = PasswordResetView.as_view()
 password_reset_done_view = auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html")
 
 

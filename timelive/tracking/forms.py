@@ -20,18 +20,26 @@ def loggable_projects(org, membership):
 
 
 def project_task_choices(org, membership):
-    """Options "project" and "project · task" for the projects the person may log time on."""
-    projects = list(loggable_projects(org, membership))
-    tasks = Task.objects.filter(project__in=projects).exclude(status=TaskStatus.ARCHIVED).order_by("name")
+    """Options "project" and "project · task" for the projects the person may log time on.
+
+    Built from plain rows, not model instances: this list is on every timesheet page.
+    """
+    projects = list(loggable_projects(org, membership).values_list("id", "uid", "code", "name", "client__name"))
+    tasks = (
+        Task.objects.filter(project_id__in=[p[0] for p in projects])
+        .exclude(status=TaskStatus.ARCHIVED)
+        .order_by("name")
+        .values_list("project_id", "uid", "name")
+    )
     by_project = {}
-    for task in tasks:
-        by_project.setdefault(task.project_id, []).append(task)
+    for project_id, uid, name in tasks:
+        by_project.setdefault(project_id, []).append((uid, name))
     groups = []
-    for project in projects:
-        options = [(f"{project.uid}:", f"{project} (no task)")]
-        options += [(f"{project.uid}:{t.uid}", f"{project} · {t.name}") for t in by_project.get(project.id, [])]
-        label = f"{project.client.name} — {project}" if project.client_id else str(project)
-        groups.append((label, options))
+    for project_id, uid, code, name, client in projects:
+        label = f"{code} {name}" if code else name
+        options = [(f"{uid}:", f"{label} (no task)")]
+        options += [(f"{uid}:{task_uid}", f"{label} · {task_name}") for task_uid, task_name in by_project.get(project_id, [])]
+        groups.append((f"{client} — {label}" if client else label, options))
     return groups
 
 

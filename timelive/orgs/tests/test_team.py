@@ -93,9 +93,9 @@ class TeamTestCase(BaseTestCase):
         self.client.get("/o/alpha/team/")
         # Session, person, membership; the layout's organisation switcher and running timer;
         # the count, the pending invitations and one page of members with their people.
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(9):
             self.client.get("/o/alpha/team/")
         for i in range(10):
             self.add_member(f"n{i}@example.org", f"N {i}")
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(9):
             self.client.get("/o/alpha/team/")

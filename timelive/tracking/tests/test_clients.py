@@ -61,12 +61,12 @@ class ClientsTestCase(BaseTestCase):
     def test_it_keeps_the_query_count_flat(self):
         self.login(self.alice)
         self.client.get(self.url())
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(8):
             self.client.get(self.url())
         for i in range(10):
             c = make_client(self.org, f"More {i}")
             make_project(self.org, f"P{i}", client=c)
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(8):
             self.client.get(self.url())
 
     def test_it_forbids_members_and_externals(self):

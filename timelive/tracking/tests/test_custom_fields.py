@@ -119,11 +119,11 @@ class CustomFieldsTestCase(BaseTestCase):
     def test_it_keeps_the_query_count_flat(self):
         self.login(self.alice)
         self.client.get(URL)
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(7):
             self.client.get(URL)
         for i in range(10):
             make_field(self.org, f"f{i}", CustomFieldTarget.PROJECT)
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(7):
             self.client.get(URL)
 
 

@@ -102,11 +102,11 @@ class ProjectListTestCase(ProjectTestBase):
     def test_it_keeps_the_query_count_flat(self):
         self.login(self.bob)
         self.client.get("/o/alpha/projects/")
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(9):
             self.client.get("/o/alpha/projects/")
         for i in range(10):
             make_project(self.org, f"P{i}", client=make_client(self.org, f"C{i}"), project_manager=self.alice)
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(9):
             self.client.get("/o/alpha/projects/")
 
     def test_the_sidebar_offers_projects_clients_and_settings_by_role(self):
@@ -271,7 +271,7 @@ class ProjectDetailTestCase(ProjectTestBase):
         self.client.get(url)
         # session, user, membership, project, totals, tasks, assignees, custom fields, milestones,
         # members, the people who may be added, and the layout's two
-        with self.assertNumQueries(13):
+        with self.assertNumQueries(14):
             self.client.get(url)
         for i in range(5):
             task = make_task(self.project, f"T{i}")
@@ -279,7 +279,7 @@ class ProjectDetailTestCase(ProjectTestBase):
             TimeEntry.objects.create(org=self.org, user=self.bob, project=self.project, task=task, date=DAY, duration=60)
             Milestone.objects.create(project=self.project, name=f"M{i}")
             ProjectMember.objects.create(project=self.project, user=self.add_member(f"p{i}@example.org", f"P{i}")[0])
-        with self.assertNumQueries(13):
+        with self.assertNumQueries(14):
             self.client.get(url)
 
 

@@ -153,12 +153,12 @@ class RatePagesTestCase(BaseTestCase):
         make_rate(self.org, RateKind.BILLING, "100", user=self.bob, project=self.project)
         self.login(self.alice)
         self.client.get(URL)
-        with self.assertNumQueries(11):
+        with self.assertNumQueries(12):
             self.client.get(URL)
         for i in range(10):
             task = make_task(self.project, f"T{i}")
             make_rate(self.org, RateKind.COST, "10", task=task, project=self.project, user=self.bob)
-        with self.assertNumQueries(11):
+        with self.assertNumQueries(12):
             self.client.get(URL)
 
 

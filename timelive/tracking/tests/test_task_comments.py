@@ -151,9 +151,9 @@ class CommentsTestCase(BaseTestCase):
         url = f"/o/alpha/tasks/{self.task.uid}/"
         self.login(self.bob)
         self.client.get(url)
-        with self.assertNumQueries(10):
+        with self.assertNumQueries(11):
             self.client.get(url)
         for i in range(5):
             self.comment(self.bob, f"Comment {i}", files=[(f"{i}.txt", b"x"), (f"{i}b.txt", b"y")])
-        with self.assertNumQueries(10):
+        with self.assertNumQueries(11):
             self.client.get(url)

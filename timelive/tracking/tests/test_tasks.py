@@ -56,12 +56,12 @@ class TaskListTestCase(TaskTestBase):
     def test_it_keeps_the_query_count_flat(self):
         self.login(self.bob)
         self.client.get(self.tasks_url())
-        with self.assertNumQueries(11):
+        with self.assertNumQueries(12):
             self.client.get(self.tasks_url())
         for i in range(10):
             task = make_task(self.project, f"T{i}", parent=self.design, milestone=self.milestone)
             task.assignees.add(self.bob, self.alice)
-        with self.assertNumQueries(11):
+        with self.assertNumQueries(12):
             self.client.get(self.tasks_url())
 
     def test_it_hides_tasks_of_projects_one_cannot_see(self):
@@ -109,11 +109,11 @@ class TaskBoardTestCase(TaskTestBase):
     def test_it_keeps_the_query_count_flat(self):
         self.login(self.alice)
         self.client.get(self.board_url())
-        with self.assertNumQueries(10):
+        with self.assertNumQueries(11):
             self.client.get(self.board_url())
         for i in range(10):
             make_task(self.project, f"T{i}", status=TaskStatus.DONE).assignees.add(self.bob)
-        with self.assertNumQueries(10):
+        with self.assertNumQueries(11):
             self.client.get(self.board_url())
 
     def test_it_moves_a_card(self):

@@ -95,6 +95,7 @@ def week(request, slug, day):
         "period": period,
         "editable": org.entry_mode == EntryMode.DURATION,
         "row_choices": project_task_choices(org, membership),
+        "cell_url": reverse("tracking:week_cell", args=[slug]),
         "added_rows": request.GET.getlist("add"),
         "membership": membership,
     }
@@ -114,6 +115,7 @@ def week_row(request, slug):
     grid = build_week(request.org, request.user, day, pairs)
     row = next(r for r in grid.rows if r.project.id == pairs[0][0].id and r.task == pairs[0][1])
     return render(request, "tracking/week.html#new_row", {"row": row, "grid": grid,
+                                                           "cell_url": reverse("tracking:week_cell", args=[slug]),
                                                        "editable": request.org.entry_mode == EntryMode.DURATION})
 
 
@@ -150,7 +152,9 @@ def week_cell(request, slug):
     cell = row.cells[grid.days.index(day)]
     if error:
         cell.error, cell.text = error, text
-    return render(request, "tracking/week.html#cell_update", {"grid": grid, "row": row, "cell": cell, "editable": True})
+    context = {"grid": grid, "row": row, "cell": cell, "editable": True,
+               "cell_url": reverse("tracking:week_cell", args=[slug])}
+    return render(request, "tracking/week.html#cell_update", context)
 
 
 # Day view and entries
