@@ -26,6 +26,7 @@ from timelive.orgs.access import (
     visible_projects,
 )
 from timelive.orgs.models import STAFF_ROLES
+from timelive.tracking.actions import audit_settings, field_summary, rate_summary
 from timelive.tracking.catalog_forms import (
     ClientForm,
     CustomFieldForm,
@@ -35,7 +36,6 @@ from timelive.tracking.catalog_forms import (
     TaskForm,
     client_form_data,
     project_form_data,
-    rate_level,
     task_form_data,
 )
 from timelive.tracking.models import (
@@ -54,7 +54,7 @@ from timelive.tracking.models import (
     TaskPriority,
     TaskStatus,
 )
-from timelive.tracking.views.settings import audit_settings, field_summary, rate_summary
+from timelive.tracking.rates import rate_level
 
 from .errors import INVALID, NOT_AUTHENTICATED, NOT_FOUND_ORG, responses
 from .schemas import OrgSlug, Page, PageParams, examples

@@ -66,25 +66,27 @@ def do_create_organization(name, owner, *, time_zone="UTC", currency="USD", edit
     return org
 
 
-def _json_value(value):
-    if value is None or isinstance(value, (str, int, float, bool)):
+def json_value(value):
+    """A value as the audit log's JSON details can hold it: dates as ISO text, decimals as text."""
+    if value is None or isinstance(value, str | int | float | bool | list | dict):
         return value
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 @transaction.atomic
-def do_change_org_settings(org, changes: dict, *, acting_user) -> None:
-    """Save `changes` ({field: new value}) on org, recording old and new values."""
+def do_change_org_settings(org, changes: dict, *, acting_user) -> dict:
+    """Save `changes` ({field: new value}) on org, recording old and new values. Returns what changed."""
     recorded = {}
     for field, value in changes.items():
         old = getattr(org, field)
         if old != value:
             # Dates and the like are kept as text: the audit log's details are JSON.
-            recorded[field] = {"old": _json_value(old), "new": _json_value(value)}
+            recorded[field] = {"old": json_value(old), "new": json_value(value)}
             setattr(org, field, value)
     if recorded:
         org.save(update_fields=list(recorded))
         audit(org, acting_user, AuditEvent.ORG_SETTINGS_CHANGED, org, changes=recorded)
+    return recorded
 
 
 @transaction.atomic

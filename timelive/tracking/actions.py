@@ -9,10 +9,15 @@ import datetime as dt
 import threading
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from timelive.orgs.actions import audit, json_value
+from timelive.orgs.models import AuditEvent
+
 from .entries import EntryData, EntryInvalid, EntryRules, user_zone
-from .models import EntryStatus, TimeEntry, Timer
+from .models import EntryStatus, Milestone, Project, ProjectMember, Rate, Task, TaskStatus, TimeEntry, Timer
+from .rates import RateBook, rate_level
 
 
 class Conflict(Exception):
@@ -309,3 +314,119 @@ def stop_timer(rules: EntryRules, user, *, now=None) -> list[TimeEntry]:
         saved.append(entry)
     return saved
 
+
+
+# Catalogue and settings changes, audited (as organisation settings changes).
+
+
+def audit_settings(org, user, target=None, **details):
+    audit(org, user, AuditEvent.ORG_SETTINGS_CHANGED, target,
+          **{key: json_value(value) for key, value in details.items()})
+
+
+def field_summary(field) -> dict:
+    return {"target": field.target, "key": field.key, "label": field.label, "type": field.field_type,
+            "choices": field.choices, "required": field.required, "position": field.position}
+
+
+def rate_summary(rate) -> dict:
+    return {"kind": rate.kind, "amount": f"{rate.amount:.2f}", "currency": rate.currency, "level": rate_level(rate),
+            "user": rate.user.code if rate.user_id else None, "project": rate.project.uid if rate.project_id else None,
+            "task": rate.task.uid if rate.task_id else None,
+            "valid_from": json_value(rate.valid_from), "valid_to": json_value(rate.valid_to)}
+
+
+REPRICE_BATCH = 1000
+
+
+@transaction.atomic
+def do_reprice_entries(org, *, date_from, date_to, project=None, person=None, acting_user) -> tuple[int, int]:
+    """Value again, with the rates in force now, the open entries of a date range
+    (optionally of one project or person). Returns (entries checked, entries changed)."""
+    book = RateBook(org)
+    entries = TimeEntry.objects.filter(org=org, status=EntryStatus.OPEN, date__gte=date_from, date__lte=date_to)
+    if project is not None:
+        entries = entries.filter(project=project)
+    if person is not None:
+        entries = entries.filter(user=person)
+    fields = ["bill_rate", "bill_currency", "cost_rate", "cost_currency"]
+    entries = entries.select_for_update(of=("self",)).only("id", "user_id", "project_id", "task_id", "date",
+                                                            "version", *fields).order_by("id")
+    now = timezone.now()
+    checked = changed = 0
+    batch = []
+    for entry in entries.iterator(chunk_size=REPRICE_BATCH):
+        checked += 1
+        before = [getattr(entry, f) for f in fields]
+        book.value(entry)
+        if [getattr(entry, f) for f in fields] != before:
+            entry.version += 1
+            entry.updated_at = now
+            batch.append(entry)
+        if len(batch) >= REPRICE_BATCH:
+            TimeEntry.objects.bulk_update(batch, [*fields, "version", "updated_at"])
+            changed += len(batch)
+            batch = []
+    if batch:
+        TimeEntry.objects.bulk_update(batch, [*fields, "version", "updated_at"])
+        changed += len(batch)
+    audit(org, acting_user, AuditEvent.ORG_SETTINGS_CHANGED, None, reprice={
+        "from": date_from.isoformat(), "to": date_to.isoformat(),
+        "project": project.uid if project else None, "person": person.code if person else None,
+        "checked": checked, "changed": changed,
+    })
+    return checked, changed
+
+
+@transaction.atomic
+def do_copy_project(source: Project, *, name: str, code: str = "", start_date=None, project_manager=None) -> Project:
+    """A new, active project with the source's settings, members, milestones, open tasks
+    (with their parent/child structure and assignees) and project and task rates; no time entries.
+
+    With `start_date`, dates move by as much as the start does.
+    """
+    shift = start_date - source.start_date if start_date and source.start_date else None
+
+    def moved(day):
+        return day + shift if day and shift else day
+
+    copy = Project.objects.create(
+        org_id=source.org_id, name=name, code=code, client_id=source.client_id, department_id=source.department_id,
+        billing_type=source.billing_type, description=source.description,
+        project_manager=project_manager or source.project_manager, team_lead_id=source.team_lead_id,
+        is_public=source.is_public, estimated_hours=source.estimated_hours, estimated_cost=source.estimated_cost,
+        fixed_cost=source.fixed_cost, start_date=start_date or source.start_date, deadline=moved(source.deadline),
+        custom_fields=dict(source.custom_fields),
+    )
+    ProjectMember.objects.bulk_create(
+        [ProjectMember(project=copy, user_id=pk) for pk in source.memberships.values_list("user_id", flat=True)])
+    old_milestones = list(source.milestones.order_by("id"))
+    new_milestones = Milestone.objects.bulk_create(
+        [Milestone(project=copy, name=m.name, due_date=moved(m.due_date)) for m in old_milestones])
+    milestone_map = {old.pk: new.pk for old, new in zip(old_milestones, new_milestones, strict=True)}
+    old_tasks = list(source.tasks.exclude(status=TaskStatus.ARCHIVED).order_by("id"))
+    new_tasks = Task.objects.bulk_create([
+        Task(org_id=copy.org_id, project=copy, name=t.name, description=t.description, priority=t.priority,
+             estimated_hours=t.estimated_hours, due_date=moved(t.due_date), milestone_id=milestone_map.get(t.milestone_id))
+        for t in old_tasks
+    ])
+    task_map = {old.pk: new for old, new in zip(old_tasks, new_tasks, strict=True)}
+    with_parent = []
+    for old_task in old_tasks:
+        if old_task.parent_id in task_map:
+            new = task_map[old_task.pk]
+            new.parent = task_map[old_task.parent_id]
+            with_parent.append(new)
+    Task.objects.bulk_update(with_parent, ["parent"])
+    through = Task.assignees.through
+    through.objects.bulk_create([
+        through(task_id=task_map[task_id].pk, user_id=user_id)
+        for task_id, user_id in through.objects.filter(task_id__in=list(task_map)).values_list("task_id", "user_id")
+    ])
+    rates = Rate.objects.filter(project=source).filter(Q(task__isnull=True) | Q(task_id__in=list(task_map)))
+    Rate.objects.bulk_create([
+        Rate(org_id=r.org_id, kind=r.kind, amount=r.amount, currency=r.currency, user_id=r.user_id, project=copy,
+             task=task_map[r.task_id] if r.task_id else None, valid_from=r.valid_from, valid_to=r.valid_to)
+        for r in rates
+    ])
+    return copy

@@ -35,6 +35,7 @@ from .models import (
     Task,
     TaskStatus,
 )
+from .rates import rate_level
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -522,14 +523,6 @@ LEVEL_TARGETS = {
     "organisation": (), "member": ("user",), "project": ("project",), "project_member": ("project", "user"),
     "task": ("task",),
 }
-
-
-def rate_level(rate) -> str:
-    if rate.task_id:
-        return "task"
-    if rate.project_id:
-        return "project_member" if rate.user_id else "project"
-    return "member" if rate.user_id else "organisation"
 
 
 class RateForm(forms.ModelForm):

@@ -40,3 +40,12 @@ class RateBook:
         cost = self.find(RateKind.COST, **args)
         entry.bill_rate, entry.bill_currency = (bill.amount, bill.currency) if bill else (None, "")
         entry.cost_rate, entry.cost_currency = (cost.amount, cost.currency) if cost else (None, "")
+
+
+def rate_level(rate) -> str:
+    """The name of what a rate applies to, as the rate pages and the API call it."""
+    if rate.task_id:
+        return "task"
+    if rate.project_id:
+        return "project_member" if rate.user_id else "project"
+    return "member" if rate.user_id else "organisation"

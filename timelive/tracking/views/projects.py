@@ -27,6 +27,7 @@ from timelive.orgs.access import (
 )
 from timelive.orgs.models import STAFF_ROLES
 
+from ..actions import do_copy_project
 from ..catalog_forms import (
     CopyProjectForm,
     MilestoneForm,
@@ -38,12 +39,8 @@ from ..models import (
     Client,
     CustomField,
     CustomFieldTarget,
-    Milestone,
-    Project,
     ProjectMember,
     ProjectStatus,
-    Rate,
-    Task,
     TaskStatus,
     TimeEntry,
 )
@@ -293,60 +290,6 @@ def milestone_delete(request, slug, uid):
 
 
 # Copying
-
-
-@transaction.atomic
-def do_copy_project(source: Project, *, name: str, code: str = "", start_date=None, project_manager=None) -> Project:
-    """A new, active project with the source's settings, members, milestones, open tasks
-    (with their parent/child structure and assignees) and project and task rates; no time entries.
-
-    With `start_date`, dates move by as much as the start does.
-    """
-    shift = start_date - source.start_date if start_date and source.start_date else None
-
-    def moved(day):
-        return day + shift if day and shift else day
-
-    copy = Project.objects.create(
-        org_id=source.org_id, name=name, code=code, client_id=source.client_id, department_id=source.department_id,
-        billing_type=source.billing_type, description=source.description,
-        project_manager=project_manager or source.project_manager, team_lead_id=source.team_lead_id,
-        is_public=source.is_public, estimated_hours=source.estimated_hours, estimated_cost=source.estimated_cost,
-        fixed_cost=source.fixed_cost, start_date=start_date or source.start_date, deadline=moved(source.deadline),
-        custom_fields=dict(source.custom_fields),
-    )
-    ProjectMember.objects.bulk_create(
-        [ProjectMember(project=copy, user_id=pk) for pk in source.memberships.values_list("user_id", flat=True)])
-    old_milestones = list(source.milestones.order_by("id"))
-    new_milestones = Milestone.objects.bulk_create(
-        [Milestone(project=copy, name=m.name, due_date=moved(m.due_date)) for m in old_milestones])
-    milestone_map = {old.pk: new.pk for old, new in zip(old_milestones, new_milestones, strict=True)}
-    old_tasks = list(source.tasks.exclude(status=TaskStatus.ARCHIVED).order_by("id"))
-    new_tasks = Task.objects.bulk_create([
-        Task(org_id=copy.org_id, project=copy, name=t.name, description=t.description, priority=t.priority,
-             estimated_hours=t.estimated_hours, due_date=moved(t.due_date), milestone_id=milestone_map.get(t.milestone_id))
-        for t in old_tasks
-    ])
-    task_map = {old.pk: new for old, new in zip(old_tasks, new_tasks, strict=True)}
-    with_parent = []
-    for old_task in old_tasks:
-        if old_task.parent_id in task_map:
-            new = task_map[old_task.pk]
-            new.parent = task_map[old_task.parent_id]
-            with_parent.append(new)
-    Task.objects.bulk_update(with_parent, ["parent"])
-    through = Task.assignees.through
-    through.objects.bulk_create([
-        through(task_id=task_map[task_id].pk, user_id=user_id)
-        for task_id, user_id in through.objects.filter(task_id__in=list(task_map)).values_list("task_id", "user_id")
-    ])
-    rates = Rate.objects.filter(project=source).filter(Q(task__isnull=True) | Q(task_id__in=list(task_map)))
-    Rate.objects.bulk_create([
-        Rate(org_id=r.org_id, kind=r.kind, amount=r.amount, currency=r.currency, user_id=r.user_id, project=copy,
-             task=task_map[r.task_id] if r.task_id else None, valid_from=r.valid_from, valid_to=r.valid_to)
-        for r in rates
-    ])
-    return copy
 
 
 @login_required

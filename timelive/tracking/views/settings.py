@@ -2,8 +2,6 @@
 policy and tags, custom fields (and a member's values), rates, and re-pricing
 entries. Every change is written to the audit log."""
 
-import datetime as dt
-from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,7 +9,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from timelive.orgs.access import (
@@ -21,9 +18,15 @@ from timelive.orgs.access import (
     get_rate_for_user,
     get_tag_for_user,
 )
-from timelive.orgs.actions import audit
-from timelive.orgs.models import AuditEvent, Organization
+from timelive.orgs.actions import do_change_org_settings
+from timelive.orgs.models import Organization
 
+from ..actions import (
+    audit_settings,
+    do_reprice_entries,
+    field_summary,
+    rate_summary,
+)
 from ..catalog_forms import (
     CustomFieldForm,
     CustomValuesForm,
@@ -31,42 +34,11 @@ from ..catalog_forms import (
     RepriceForm,
     TagForm,
     TrackingSettingsForm,
-    rate_level,
 )
-from ..models import MAX_CUSTOM_FIELDS, CustomField, CustomFieldTarget, EntryStatus, Rate, Tag, TimeEntry
-from ..rates import RateBook
-
-
-def as_json(value):
-    """A value as the audit log's JSON can hold it."""
-    if isinstance(value, dt.date | Decimal):
-        return str(value)
-    if value is None or isinstance(value, bool | int | float | str | list | dict):
-        return value
-    return str(value)
-
-
-def audit_settings(org, user, target=None, **details):
-    audit(org, user, AuditEvent.ORG_SETTINGS_CHANGED, target,
-          **{key: as_json(value) for key, value in details.items()})
-
+from ..models import MAX_CUSTOM_FIELDS, CustomField, CustomFieldTarget, Rate, Tag
+from ..rates import rate_level
 
 # Tracking policy and tags
-
-
-@transaction.atomic
-def do_change_tracking_settings(org: Organization, changes: dict, *, acting_user) -> dict:
-    """Save `changes` ({field: value}) on the organisation; audit old and new values. Returns what changed."""
-    recorded = {}
-    for field, value in changes.items():
-        old = getattr(org, field)
-        if old != value:
-            recorded[field] = {"old": as_json(old), "new": as_json(value)}
-            setattr(org, field, value)
-    if recorded:
-        org.save(update_fields=list(recorded))
-        audit(org, acting_user, AuditEvent.ORG_SETTINGS_CHANGED, org, changes=recorded)
-    return recorded
 
 
 def tracking_page(request, form, tag_form, status=200):
@@ -83,7 +55,7 @@ def tracking_settings(request, slug):
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
         # The form already set the new values on the instance; compare with the stored ones.
-        do_change_tracking_settings(Organization.objects.get(pk=org.pk), changes, acting_user=request.user)
+        do_change_org_settings(Organization.objects.get(pk=org.pk), changes, acting_user=request.user)
         messages.success(request, "Time tracking settings saved.")
         return redirect("tracking:tracking_settings", slug=slug)
     return tracking_page(request, form, TagForm(org=org), status=400 if form.errors else 200)
@@ -168,11 +140,6 @@ def custom_fields(request, slug):
     }, status=400 if form.errors else 200)
 
 
-def field_summary(field) -> dict:
-    return {"target": field.target, "key": field.key, "label": field.label, "type": field.field_type,
-            "choices": field.choices, "required": field.required, "position": field.position}
-
-
 @login_required
 def custom_field_edit(request, slug, uid):
     get_admin_membership(request, slug)
@@ -228,13 +195,6 @@ def member_fields(request, slug, code):
 
 
 # Rates
-
-
-def rate_summary(rate) -> dict:
-    return {"kind": rate.kind, "amount": f"{rate.amount:.2f}", "currency": rate.currency, "level": rate_level(rate),
-            "user": rate.user.code if rate.user_id else None, "project": rate.project.uid if rate.project_id else None,
-            "task": rate.task.uid if rate.task_id else None,
-            "valid_from": as_json(rate.valid_from), "valid_to": as_json(rate.valid_to)}
 
 
 def rate_rows(org):
@@ -295,48 +255,6 @@ def rate_delete(request, slug, uid):
                    "their rates until you re-price them.",
         "button": "Delete", "cancel_url": back,
     })
-
-
-REPRICE_BATCH = 1000
-
-
-@transaction.atomic
-def do_reprice_entries(org, *, date_from, date_to, project=None, person=None, acting_user) -> tuple[int, int]:
-    """Value again, with the rates in force now, the open entries of a date range
-    (optionally of one project or person). Returns (entries checked, entries changed)."""
-    book = RateBook(org)
-    entries = TimeEntry.objects.filter(org=org, status=EntryStatus.OPEN, date__gte=date_from, date__lte=date_to)
-    if project is not None:
-        entries = entries.filter(project=project)
-    if person is not None:
-        entries = entries.filter(user=person)
-    fields = ["bill_rate", "bill_currency", "cost_rate", "cost_currency"]
-    entries = entries.select_for_update(of=("self",)).only("id", "user_id", "project_id", "task_id", "date",
-                                                            "version", *fields).order_by("id")
-    now = timezone.now()
-    checked = changed = 0
-    batch = []
-    for entry in entries.iterator(chunk_size=REPRICE_BATCH):
-        checked += 1
-        before = [getattr(entry, f) for f in fields]
-        book.value(entry)
-        if [getattr(entry, f) for f in fields] != before:
-            entry.version += 1
-            entry.updated_at = now
-            batch.append(entry)
-        if len(batch) >= REPRICE_BATCH:
-            TimeEntry.objects.bulk_update(batch, [*fields, "version", "updated_at"])
-            changed += len(batch)
-            batch = []
-    if batch:
-        TimeEntry.objects.bulk_update(batch, [*fields, "version", "updated_at"])
-        changed += len(batch)
-    audit(org, acting_user, AuditEvent.ORG_SETTINGS_CHANGED, None, reprice={
-        "from": date_from.isoformat(), "to": date_to.isoformat(),
-        "project": project.uid if project else None, "person": person.code if person else None,
-        "checked": checked, "changed": changed,
-    })
-    return checked, changed
 
 
 @login_required
