@@ -109,3 +109,45 @@ class TimerApiTestCase(ApiTestCase):
         _, self.secret = self.make_token(self.charlie)
         self.assertError(self.api_get(TIMER, self.secret), 404, "not_found")
         self.assertError(self.post(TIMER, {"project": self.project.uid}), 404, "not_found")
+
+
+class WriteQueryCountTestCase(ApiTestCase):
+    """Creating one entry, or a batch of any size, takes a fixed number of queries."""
+
+    def setUp(self):
+        self.project = make_project(self.org, "Website")
+        _, self.secret = self.make_token(self.bob)
+
+    def post(self, path, body):
+        return self.client.post(path, body, content_type="application/json",
+                                headers={"Authorization": f"Bearer {self.secret}"})
+
+    def batch(self, n, prefix):
+        return {"items": [{"key": f"{prefix}{i}", "project": self.project.uid, "date": f"2026-10-{1 + i % 28:02d}",
+                           "duration": 60, "tags": ["bulk"]} for i in range(n)]}
+
+    def count(self, path, body):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            r = self.post(path, body)
+        self.assertLess(r.status_code, 300, r.content)
+        return len(queries)
+
+    def test_a_batch_costs_the_same_whatever_its_size(self):
+        self.count(BULK, self.batch(2, "warm"))
+        small = self.count(BULK, self.batch(10, "a"))
+        large = self.count(BULK, self.batch(300, "b"))
+        self.assertEqual(small, large)
+
+    def test_one_entry_costs_a_fixed_number_of_queries(self):
+        url = "/api/v1/orgs/alpha/time-entries"
+        body = {"project": self.project.uid, "date": "2026-11-02", "duration": 600}
+        self.count(url, body)
+        first = self.count(url, {**body, "date": "2026-11-03"})
+        for _ in range(20):
+            TimeEntry.objects.create(org=self.org, user=self.bob, project=self.project, date=dt.date(2026, 11, 4),
+                                     duration=60)
+        self.assertEqual(self.count(url, {**body, "date": "2026-11-04"}), first)
+        self.assertLessEqual(first, 12)
