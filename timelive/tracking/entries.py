@@ -27,8 +27,6 @@ from .models import (
     EntryStatus,
     Project,
     ProjectMember,
-    Rate,
-    RateKind,
     Tag,
     Task,
     TimeEntry,
@@ -80,67 +78,6 @@ class _NewEntries:
 
 
 new_entry = _NewEntries()
-
-
-class RateIndex:
-    """A RateBook's answers for many entries quickly.
-
-    RateBook.find walks every rate of the organisation for every entry; here the
-    rates are bucketed by what they name (task, project, person, nothing) and the
-    candidates for each (person, project, task) are worked out once. Buckets keep
-    the book's order (most specific first), so the first candidate in force is
-    exactly the rate RateBook.find returns.
-    """
-
-    def __init__(self, book: RateBook):
-        self.by_kind = {}
-        for kind, rates in book.by_kind.items():
-            by_task, by_project, by_user, org_wide = {}, {}, {}, []
-            for rate in rates:
-                if rate.task_id is not None:
-                    by_task.setdefault(rate.task_id, []).append(rate)
-                elif rate.project_id is not None:
-                    by_project.setdefault(rate.project_id, []).append(rate)
-                elif rate.user_id is not None:
-                    by_user.setdefault(rate.user_id, []).append(rate)
-                else:
-                    org_wide.append(rate)
-            self.by_kind[kind] = (by_task, by_project, by_user, org_wide)
-        self._candidates: dict[tuple, list[Rate]] = {}
-
-    def candidates(self, kind, user_id, project_id, task_id) -> list[Rate]:
-        key = (kind, user_id, project_id, task_id)
-        found = self._candidates.get(key)
-        if found is None:
-            by_task, by_project, by_user, org_wide = self.by_kind[kind]
-            found = [
-                r for r in (*by_task.get(task_id, ()), *by_project.get(project_id, ()))
-                if (r.project_id is None or r.project_id == project_id) and (r.user_id is None or r.user_id == user_id)
-            ]
-            found += by_user.get(user_id, ())
-            found += org_wide
-            self._candidates[key] = found
-        return found
-
-    def find(self, kind, *, user_id, project_id, task_id, day) -> Rate | None:
-        for rate in self.candidates(kind, user_id, project_id, task_id):
-            if rate.in_force_on(day):
-                return rate
-        return None
-
-    def value(self, entry) -> None:
-        """Like RateBook.value: store on `entry` the billing and cost rates in force on its day."""
-        args = {"user_id": entry.user_id, "project_id": entry.project_id, "task_id": entry.task_id, "day": entry.date}
-        bill = self.find(RateKind.BILLING, **args)
-        cost = self.find(RateKind.COST, **args)
-        entry.bill_rate, entry.bill_currency = (bill.amount, bill.currency) if bill else (None, "")
-        entry.cost_rate, entry.cost_currency = (cost.amount, cost.currency) if cost else (None, "")
-
-
-def _rates_naming(field, value) -> Q:
-    """Rates that name nothing for `field`, or name `value`."""
-    q = Q(**{f"{field}__isnull": True})
-    return q | Q(**{field: value}) if value is not None else q
 
 
 class EntryInvalid(Exception):
@@ -198,9 +135,8 @@ class EntryRules:
         self._tags: dict[str, Tag] | None = None
         self._custom: list[CustomField] | None = None
         self._ratebook: RateBook | None = None
-        self._rate_index: RateIndex | None = None
         # For a few entries, only the rates that can apply to them are loaded.
-        self._few_rates: dict[tuple, RateIndex] = {}
+        self._few_rates: dict[tuple, RateBook] = {}
         self._member_projects: dict[int, set[int]] = {}
 
     # Caches
@@ -249,22 +185,18 @@ class EntryRules:
 
     FEW_RATE_QUERIES = 3
 
-    def rates_for(self, entry) -> RateIndex:
+    def rates_for(self, entry) -> RateBook:
         """Where to look up `entry`'s rates: the whole book once it is loaded (or once a few
         entries needed their own queries), otherwise just the rates that can apply to it."""
-        if self._rate_index is None and self._ratebook is None and len(self._few_rates) < self.FEW_RATE_QUERIES:
+        if self._ratebook is None and len(self._few_rates) < self.FEW_RATE_QUERIES:
             key = (entry.user_id, entry.project_id, entry.task_id)
-            index = self._few_rates.get(key)
-            if index is None:
-                rates = Rate.objects.filter(org=self.org).filter(
-                    _rates_naming("user_id", entry.user_id), _rates_naming("project_id", entry.project_id),
-                    _rates_naming("task_id", entry.task_id),
+            book = self._few_rates.get(key)
+            if book is None:
+                book = self._few_rates[key] = RateBook.for_entry(
+                    self.org, user_id=entry.user_id, project_id=entry.project_id, task_id=entry.task_id
                 )
-                index = self._few_rates[key] = RateIndex(RateBook(self.org, rates=rates))
-            return index
-        if self._rate_index is None:
-            self._rate_index = RateIndex(self.ratebook)
-        return self._rate_index
+            return book
+        return self.ratebook
 
     def value(self, entry) -> None:
         """Store on `entry` the rates in force on its day (see rates.RateBook)."""
