@@ -72,3 +72,25 @@ class UserTimeZoneMiddleware:
         finally:
             # Leave nothing behind in the worker thread for whatever runs next in it.
             timezone.deactivate()
+
+
+class HtmxLoginRedirectMiddleware:
+    """An htmx request whose session has ended is sent to the login page as a whole
+    page, instead of having the login form swapped into a table cell."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if getattr(request, "htmx", False) and response.status_code == 302:
+            from django.conf import settings
+            from django.http import HttpResponse
+            from django.shortcuts import resolve_url
+
+            location = response["Location"]
+            if location.startswith(resolve_url(settings.LOGIN_URL)):
+                redirect = HttpResponse(status=204)
+                redirect["HX-Redirect"] = location
+                return redirect
+        return response

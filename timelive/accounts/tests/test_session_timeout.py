@@ -99,3 +99,13 @@ class SessionTimeoutTestCase(BaseTestCase):
             self.at(minutes=30)
             self.assertEqual(self.profile().status_code, 200)
         self.assertEqual(timezone.now(), START + dt.timedelta(minutes=30))
+
+
+class HtmxAfterTimeoutTestCase(BaseTestCase):
+    def test_an_htmx_request_without_a_session_redirects_the_whole_page(self):
+        r = self.client.post("/o/alpha/timesheet/cell/", {"value": "1:00"}, headers={"HX-Request": "true"})
+        self.assertEqual(r.status_code, 204)
+        self.assertTrue(r["HX-Redirect"].startswith("/account/login/?next="))
+        # Without htmx, the usual redirect.
+        r = self.client.post("/o/alpha/timesheet/cell/", {"value": "1:00"})
+        self.assertEqual(r.status_code, 302)
