@@ -165,7 +165,29 @@ class DepartmentForm(forms.ModelForm):
 # Projects
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectNameAndCode:
+    """A project's name (required, one line) and code (unique in the organisation, any case)."""
+
+    def clean_name(self):
+        name = one_line(self.cleaned_data["name"])
+        if not name:
+            raise ValidationError("Give the project a name.")
+        return name
+
+    def clean_code(self):
+        code = one_line(self.cleaned_data["code"])
+        if code:
+            others = Project.objects.filter(org=self.org, code__iexact=code)
+            instance = getattr(self, "instance", None)
+            if instance is not None and instance.pk:
+                others = others.exclude(pk=instance.pk)
+            other = others.first()
+            if other is not None:
+                raise ValidationError(f"The code {code} is already used by {other.name}.")
+        return code
+
+
+class ProjectForm(ProjectNameAndCode, forms.ModelForm):
     client = forms.ModelChoiceField(Client.objects.none(), to_field_name="uid", required=False, empty_label="No client")
     department = forms.ModelChoiceField(ClientDepartment.objects.none(), to_field_name="uid", required=False,
                                         empty_label="No department", help_text="A department of the client.")
@@ -209,19 +231,6 @@ class ProjectForm(forms.ModelForm):
         self.definitions = list(CustomField.objects.filter(org=org, target=CustomFieldTarget.PROJECT))
         add_custom_fields(self, self.definitions, self.instance.custom_fields or {})
 
-    def clean_name(self):
-        name = one_line(self.cleaned_data["name"])
-        if not name:
-            raise ValidationError("Give the project a name.")
-        return name
-
-    def clean_code(self):
-        code = one_line(self.cleaned_data["code"])
-        if code:
-            other = Project.objects.filter(org=self.org, code__iexact=code).exclude(pk=self.instance.pk).first()
-            if other is not None:
-                raise ValidationError(f"The code {code} is already used by {other.name}.")
-        return code
 
     def clean(self):
         data = super().clean()
@@ -279,7 +288,7 @@ class ProjectMemberForm(forms.Form):
         self.fields["person"].queryset = colleagues(project.org_id).exclude(project_memberships__project=project)
 
 
-class CopyProjectForm(forms.Form):
+class CopyProjectForm(ProjectNameAndCode, forms.Form):
     name = forms.CharField(max_length=200)
     code = forms.CharField(max_length=40, required=False)
     start_date = forms.DateField(required=False, widget=DATE,
@@ -289,19 +298,6 @@ class CopyProjectForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.org = org
 
-    def clean_name(self):
-        name = one_line(self.cleaned_data["name"])
-        if not name:
-            raise ValidationError("Give the project a name.")
-        return name
-
-    def clean_code(self):
-        code = one_line(self.cleaned_data["code"])
-        if code:
-            other = Project.objects.filter(org=self.org, code__iexact=code).first()
-            if other is not None:
-                raise ValidationError(f"The code {code} is already used by {other.name}.")
-        return code
 
 
 class MilestoneForm(forms.ModelForm):
