@@ -108,20 +108,13 @@ def build_week(org, user, day: dt.date, extra_rows=()) -> Week:
     return Week(days, rows)
 
 
-def read_cell(org, user, project, task, day) -> Cell:
-    entries = TimeEntry.objects.filter(org=org, user=user, project=project, task=task, date=day)
-    agg = entries.aggregate(total=Sum("duration"), n=Count("id"), v=Max("version"), last=Max("id"))
-    if not agg["n"]:
-        return Cell(day)
-    return Cell(day, agg["total"], cell_signature(agg["total"], agg["n"], agg["v"], agg["last"]))
-
-
 @transaction.atomic
-def set_cell_total(rules, user, project, task, day, seconds: int, expected_signature: str) -> Cell:
+def set_cell_total(rules, user, project, task, day, seconds: int, expected_signature: str) -> None:
     """Make the cell total `seconds`: create, adjust or (for 0) delete its entries.
 
     Refuses with Conflict when the cell changed since the page showed
     `expected_signature`, so two people (or tabs) cannot overwrite each other.
+    The caller reads the grid again afterwards, for the row and day totals.
     """
     entries = list(
         TimeEntry.objects.select_for_update()
@@ -134,7 +127,7 @@ def set_cell_total(rules, user, project, task, day, seconds: int, expected_signa
     if current != expected_signature:
         raise Conflict("This cell was changed elsewhere meanwhile. It now shows the latest; type your change again.")
     if seconds == total:
-        return read_cell(rules.org, user, project, task, day)
+        return
     if any(e.status not in EDITABLE_STATUSES for e in entries):
         raise Locked("This day's time is submitted or approved and cannot be changed here.")
     if seconds == 0:
@@ -150,4 +143,3 @@ def set_cell_total(rules, user, project, task, day, seconds: int, expected_signa
                 "This day has several entries; to lower it that much, change them in the day view."
             ]})
         update_entry(rules, last, EntryData(duration=new_duration))
-    return read_cell(rules.org, user, project, task, day)
