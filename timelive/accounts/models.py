@@ -64,6 +64,19 @@ class User(AbstractBaseUser, PermissionsMixin):
     department = models.CharField(max_length=120, blank=True)
     about = models.TextField("about me", blank=True, max_length=2000)
 
+    # The privacy center. Deactivation keeps every row and only ends access
+    # (is_active); the rest are the person's rights under the privacy policy.
+    deactivated_at = models.DateTimeField(null=True, blank=True)
+    # Restricted: kept but not processed (no marketing, statistics or
+    # automated notifications; nobody but the operator edits the person's data).
+    restricted_at = models.DateTimeField(null=True, blank=True)
+    # Objected to research and development use: left out of usage statistics.
+    research_objection_at = models.DateTimeField(null=True, blank=True)
+    # A self-deletion waits until this moment (the grace period) and can be cancelled until then.
+    deletion_due_at = models.DateTimeField(null=True, blank=True)
+    # Pseudonymised: the row stays as "Deleted user N" so teammates' records stay whole.
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
     objects = UserManager()
 
     USERNAME_FIELD = "email"
@@ -91,6 +104,14 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def is_restricted(self) -> bool:
+        return self.restricted_at is not None
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
 
     @property
     def is_email_verified(self) -> bool:

@@ -72,3 +72,26 @@ class ApiToken(models.Model):
         if self.expires_at and self.expires_at <= timezone.now():
             return "expired"
         return "active"
+
+
+class InstalledIntegration(models.Model):
+    """A third-party service an organisation connected: listed for its members
+    beside the operator's subprocessors."""
+
+    code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
+    org = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, related_name="integrations")
+    name = models.CharField(max_length=120)
+    purpose = models.CharField(max_length=300)
+    data_categories = models.CharField("data shared", max_length=300)
+    location = models.CharField(max_length=120, blank=True)
+    website = models.URLField(blank=True)
+    installed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    installed_at = models.DateTimeField(default=timezone.now)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name

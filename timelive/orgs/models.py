@@ -79,6 +79,11 @@ class Organization(models.Model):
     timesheet_period = models.CharField(max_length=16, choices=TimesheetPeriod.choices, default=TimesheetPeriod.WEEKLY)
     # The first day of the first two-week period, for bi-weekly timesheets.
     period_anchor = models.DateField(null=True, blank=True)
+    # The email domain whose accounts this organisation manages (the policy's
+    # "managed accounts"). Set by the operator once the organisation has shown
+    # it owns the domain; people on it are told, and their privacy requests go
+    # to this organisation's admins first.
+    managed_domain = models.CharField(max_length=253, blank=True, db_index=True)
     managed_tags = models.BooleanField(
         "only the organisation's tags", default=False, help_text="Otherwise new tags are created as people type them."
     )
@@ -211,6 +216,21 @@ class AuditEvent(models.TextChoices):
     TOKEN_CREATED = "token.created", "API token created"
     TOKEN_REVOKED = "token.revoked", "API token revoked"
     OPERATOR_CHANGE = "operator.change", "Change in the operator console"
+    # The privacy center: accounts, data-subject requests, exports, retention.
+    ACCOUNT_DEACTIVATED = "account.deactivated", "Account deactivated"
+    ACCOUNT_REACTIVATED = "account.reactivated", "Account reactivated"
+    ACCOUNT_RESTRICTED = "account.restricted", "Processing restricted"
+    ACCOUNT_UNRESTRICTED = "account.unrestricted", "Restriction lifted"
+    ACCOUNT_OBJECTED = "account.objected", "Objection recorded"
+    ACCOUNT_DELETION_SCHEDULED = "account.deletion_scheduled", "Account deletion scheduled"
+    ACCOUNT_DELETION_CANCELLED = "account.deletion_cancelled", "Account deletion cancelled"
+    ACCOUNT_DELETED = "account.deleted", "Account deleted (pseudonymised)"
+    DATA_EXPORT_REQUESTED = "data.export_requested", "Copy of personal data requested"
+    DATA_REQUEST_FILED = "data_request.filed", "Data request filed"
+    DATA_REQUEST_CHANGED = "data_request.changed", "Data request handled"
+    RETENTION_APPLIED = "retention.applied", "Retention rules applied"
+    INTEGRATION_INSTALLED = "integration.installed", "Integration installed"
+    INTEGRATION_REMOVED = "integration.removed", "Integration removed"
 
 
 class AuditLogQuerySet(models.QuerySet):

@@ -5,3 +5,8 @@ class PrivacyConfig(AppConfig):
     name = "timelive.privacy"
     label = "privacy"
     verbose_name = "Privacy: policies and consents"
+
+    def ready(self):
+        from .registry import autodiscover
+
+        autodiscover()

@@ -214,6 +214,8 @@ class ConsentMethod(models.TextChoices):
     SIGNUP = "signup", "sign-up"
     API = "api", "API"
     OPERATOR = "operator", "operator"
+    REQUEST = "request", "data-subject request"
+    RETENTION = "retention", "retention rule"
 
 
 class ConsentRecord(AppendOnlyModel):
@@ -238,3 +240,155 @@ class ConsentRecord(AppendOnlyModel):
     def __str__(self):
         verb = "granted" if self.granted else "withdrew"
         return f"{self.user} {verb} {self.get_purpose_display().lower()} on {self.at:%Y-%m-%d %H:%M}"
+
+
+# The person's own copy of their data ("Your choices": a structured, electronic format).
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
+    BUILDING = "building", "Being prepared"
+    READY = "ready", "Ready to download"
+    FAILED = "failed", "Failed"
+    EXPIRED = "expired", "Deleted after 3 days"
+
+
+def export_path(export, filename):
+    # Unguessable, and never served by URL: the download view checks the owner.
+    return f"exports/{export.code}/{new_code(12)}.zip"
+
+
+class DataExport(models.Model):
+    """One copy of everything about a person, built by a task as a ZIP."""
+
+    code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="data_exports")
+    status = models.CharField(max_length=16, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
+    requested_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # The file is deleted at this moment (3 days after it is ready).
+    expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    file = models.FileField(upload_to=export_path, blank=True, max_length=200)
+    size = models.PositiveBigIntegerField(default=0)
+    error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self):
+        return f"Export {self.code} for {self.user} ({self.status})"
+
+
+# Requests to the organisation's administrators or the operator ("Your choices").
+
+
+class RequestKind(models.TextChoices):
+    DELETION = "deletion", "Delete my account"
+    RESTRICTION = "restriction", "Restrict processing of my data"
+    OBJECTION = "objection", "Object to a use of my data"
+    RECTIFICATION = "rectification", "Correct my data"
+
+
+class ObjectionTo(models.TextChoices):
+    MARKETING = "marketing", "Marketing"
+    RESEARCH = "research", "Research and development"
+
+
+class RequestStatus(models.TextChoices):
+    UNCONFIRMED = "unconfirmed", "Waiting for email confirmation"
+    OPEN = "open", "With the organisation's administrators"
+    ESCALATED = "escalated", "With the operator"
+    DONE = "done", "Done"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    LAPSED = "lapsed", "Not confirmed in time"
+
+
+class DataRequest(models.Model):
+    """A data-subject request. `org` names the organisation whose admins hold
+    it (a managed account); None means the operator holds it."""
+
+    code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="data_requests")
+    kind = models.CharField(max_length=16, choices=RequestKind.choices)
+    objection_to = models.CharField(max_length=16, choices=ObjectionTo.choices, blank=True)
+    reason = models.TextField(max_length=4000)
+    status = models.CharField(max_length=16, choices=RequestStatus.choices, default=RequestStatus.UNCONFIRMED)
+    org = models.ForeignKey("orgs.Organization", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The emailed confirmation link: only a hash of its key, valid 24 hours, used once.
+    confirm_key_hash = models.CharField(max_length=64, blank=True)
+    confirm_expires_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # 30 days from confirmation.
+    due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    reply = models.TextField(blank=True, max_length=4000)
+    created_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    overdue_flagged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "org"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.code})"
+
+
+class DataRequestEvent(AppendOnlyModel):
+    """The history of a request: each step, who took it and what they said."""
+
+    request = models.ForeignKey(DataRequest, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(max_length=32)
+    status = models.CharField(max_length=16, choices=RequestStatus.choices)
+    note = models.TextField(blank=True, max_length=4000)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+# Retention ("How we store…": kept for a reasonable period, then removed).
+
+
+class RetentionCategory(models.TextChoices):
+    DIAGNOSTICS = "diagnostics", "Diagnostics request log"
+    EXPORTS = "exports", "Copies of personal data (export files)"
+    DEACTIVATED_ACCOUNTS = "deactivated_accounts", "Deactivated accounts (then pseudonymised)"
+    MARKETING = "marketing", "Marketing preferences after the last sign of interest"
+    SESSIONS = "sessions", "Ended and expired sessions"
+    API_TOKENS = "api_tokens", "Revoked and expired API tokens"
+
+
+class RetentionRule(models.Model):
+    """How long one category of data is kept. Edited by the operator."""
+
+    category = models.CharField(max_length=32, choices=RetentionCategory.choices, unique=True)
+    days = models.PositiveIntegerField()
+    enabled = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["category"]
+
+    def __str__(self):
+        return f"{self.get_category_display()}: {self.days} days"
+
+
+# Who else processes data for the operator ("Third parties").
+
+
+class Subprocessor(models.Model):
+    name = models.CharField(max_length=120)
+    purpose = models.CharField(max_length=300)
+    data_categories = models.CharField("data categories", max_length=300)
+    location = models.CharField(max_length=120)
+    website = models.URLField(blank=True)
+    position = models.PositiveIntegerField(default=0, help_text="Lower numbers are listed first.")
+    is_active = models.BooleanField("listed", default=True)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name

@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
-from . import views
 from .models import PolicyKind
+from .views import policies
 
 
 class PolicyKindConverter:
@@ -20,9 +20,13 @@ app_name = "privacy"
 
 urlpatterns = [
     # /privacy/, /terms/, /security/ and their archives: public, readable before signing up.
-    path("<policykind:kind>/", views.policy, name="policy"),
-    path("<policykind:kind>/archive/", views.archive, name="archive"),
-    path("<policykind:kind>/versions/<str:code>/", views.version, name="version"),
-    path("account/policies/<str:code>/acknowledge/", views.acknowledge, name="acknowledge"),
-    path("account/consents/", views.consents, name="consents"),
+    path("<policykind:kind>/", policies.policy, name="policy"),
+    path("<policykind:kind>/archive/", policies.archive, name="archive"),
+    path("<policykind:kind>/versions/<str:code>/", policies.version, name="version"),
+    path("account/policies/<str:code>/acknowledge/", policies.acknowledge, name="acknowledge"),
+    path("account/consents/", policies.consents, name="consents"),
+    # Copy of my information (exports).
+    # Requests to the administrators or the operator.
+    # Deactivation, restriction, objection, deletion.
+    # Subprocessors.
 ]

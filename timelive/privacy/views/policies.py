@@ -7,10 +7,10 @@ from django.views.decorators.http import require_POST, require_safe
 
 from timelive.accounts.views import safe_next
 
-from .actions import do_acknowledge_policy, do_record_consent
-from .consents import consent_overview
-from .forms import ConsentForm
-from .models import ConsentMethod, PolicyDocument, PolicyVersion, purpose_description
+from ..actions import do_acknowledge_policy, do_record_consent
+from ..consents import consent_overview
+from ..forms import ConsentForm
+from ..models import ConsentMethod, PolicyDocument, PolicyVersion, purpose_description
 
 
 @require_safe

@@ -1,0 +1,1 @@
+"""The privacy center's pages, one module per feature."""
