@@ -176,6 +176,7 @@ SAMPLE_KWARGS = {
     # A person's own acknowledgement of a (public) policy version, and their own consents.
     "privacy:acknowledge": (PAGE, {"code": "policy_version"}),
     "privacy:consents": (PAGE, {}),
+    "privacy:center": (PAGE, {}),
 }
 
 # Every pattern of the operator console is made by AdminSite/ModelAdmin.get_urls

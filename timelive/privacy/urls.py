@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from .models import PolicyKind
-from .views import policies
+from .views import center, policies
 
 
 class PolicyKindConverter:
@@ -25,6 +25,7 @@ urlpatterns = [
     path("<policykind:kind>/versions/<str:code>/", policies.version, name="version"),
     path("account/policies/<str:code>/acknowledge/", policies.acknowledge, name="acknowledge"),
     path("account/consents/", policies.consents, name="consents"),
+    path("account/privacy/", center.center, name="center"),
     # Copy of my information (exports).
     # Requests to the administrators or the operator.
     # Deactivation, restriction, objection, deletion.
