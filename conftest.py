@@ -5,6 +5,8 @@ import pytest
 def _media_root(settings, tmp_path):
     # Each test writes uploads to its own folder.
     settings.MEDIA_ROOT = tmp_path / "media"
+    # ... and keeps its own erasure log.
+    settings.TIMELIVE_ERASURE_LOG = tmp_path / "erasures.log"
 
 
 @pytest.fixture(autouse=True)

@@ -46,6 +46,11 @@ SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_TIMEOUT", 14 * 86400, minim
 # and how many days its rows are kept before purge_diagnostics deletes them.
 TIMELIVE_DIAGNOSTICS = env_bool("TIMELIVE_DIAGNOSTICS", True)
 TIMELIVE_DIAGNOSTICS_DAYS = env_int("TIMELIVE_DIAGNOSTICS_DAYS", 30, minimum=1)
+# Append-only log of erased accounts, kept outside the database so that erasures
+# can be applied again after restoring an older backup (manage.py replay_erasures).
+TIMELIVE_ERASURE_LOG = Path(env_str("TIMELIVE_ERASURE_LOG", str(VAR_DIR / "erasures.log")))
+# Days between asking to delete one's own account and its deletion; cancel any time before.
+TIMELIVE_DELETION_GRACE_DAYS = env_int("TIMELIVE_DELETION_GRACE_DAYS", 7, minimum=0)
 # The partner named in the "share my data with a partner" consent.
 TIMELIVE_CONSENT_PARTNER = env_str("TIMELIVE_CONSENT_PARTNER", "our implementation partner")
 MAX_PICTURE_BYTES = env_int("TIMELIVE_MAX_PICTURE_BYTES", 5 * 1024 * 1024, minimum=1024)

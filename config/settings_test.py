@@ -16,6 +16,7 @@ LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "W
 import tempfile  # noqa: E402
 
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="timelive-test-media-"))  # noqa: F405
+TIMELIVE_ERASURE_LOG = MEDIA_ROOT / "erasures.log"
 # Serve static files from the source folders; tests do not run collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

@@ -177,6 +177,8 @@ SAMPLE_KWARGS = {
     "privacy:acknowledge": (PAGE, {"code": "policy_version"}),
     "privacy:consents": (PAGE, {}),
     "privacy:center": (PAGE, {}),
+    "privacy:delete_account": (PAGE, {}),
+    "privacy:cancel_deletion": (PAGE, {}),
 }
 
 # Every pattern of the operator console is made by AdminSite/ModelAdmin.get_urls

@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from .models import PolicyKind
-from .views import center, policies
+from .views import center, deletion, policies
 
 
 class PolicyKindConverter:
@@ -29,5 +29,7 @@ urlpatterns = [
     # Copy of my information (exports).
     # Requests to the administrators or the operator.
     # Deactivation, restriction, objection, deletion.
+    path("account/privacy/delete/", deletion.delete_account, name="delete_account"),
+    path("account/privacy/delete/cancel/", deletion.cancel_deletion, name="cancel_deletion"),
     # Subprocessors.
 ]
