@@ -1,11 +1,26 @@
 """The person's own row and their login sessions, in the personal-data registry."""
 
+from django.db import transaction
 from django.utils import timezone
 
 from timelive.privacy.export_values import row
-from timelive.privacy.registry import personal_data
+from timelive.privacy.registry import Mentions, personal_data
 
 from .models import User, UserSession
+
+
+def pseudonym_name(user) -> str:
+    return f"Deleted user {user.pk}"
+
+
+def pseudonym_email(user) -> str:
+    # .invalid never resolves (RFC 2606): no mail can reach anyone at it.
+    return f"deleted-{user.code}@deleted.invalid"
+
+
+def mentions(user) -> Mentions:
+    """The person's email and name as they appear in other rows' text, with their pseudonyms."""
+    return Mentions(user, name_to=pseudonym_name(user), email_to=pseudonym_email(user))
 
 
 def export_profile(user):
@@ -17,13 +32,17 @@ def export_profile(user):
 def pseudonymise_user(user):
     """The row stays, so teammates' entries, tasks and reports stay whole; who it was is gone."""
     if user.picture:
-        user.picture.delete(save=False)
+        # The file goes once the erasure is committed: a failed erasure keeps the picture it still names.
+        picture, storage = user.picture.name, user.picture.storage
+        transaction.on_commit(lambda: storage.delete(picture))
     now = timezone.now()
     User.objects.filter(pk=user.pk).update(
-        full_name=f"Deleted user {user.pk}", email=f"deleted-{user.code}@deleted.invalid", password="!",
+        full_name=pseudonym_name(user), email=pseudonym_email(user), password="!",
         job_title="", department="", phone="", mobile="", address="", about="", picture="",
         is_active=False, is_staff=False, is_superuser=False, last_org=None, email_verified_at=None,
-        time_zone="UTC", deletion_due_at=None, deactivated_at=user.deactivated_at or now, deleted_at=now,
+        time_zone="UTC", deletion_due_at=None, deactivated_at=user.deactivated_at or now,
+        # Erasing again (after restoring a backup, say) keeps the first date.
+        deleted_at=user.deleted_at or now,
     )
     user.groups.clear()
     user.user_permissions.clear()
