@@ -7,6 +7,7 @@ from .auth import BrowserSessionAuth, TokenAuth
 from .catalog import router as catalog_router
 from .core import router as core_router
 from .errors import install_error_handlers, json_method_not_allowed, not_found_view
+from .me import router as me_router
 from .time_entries import router as time_entries_router
 
 # Swagger UI sets inline styles; everything else stays as strict as the app.
@@ -56,3 +57,4 @@ install_error_handlers(api)
 api.add_router("/", core_router)
 api.add_router("/", time_entries_router)
 api.add_router("/", catalog_router)
+api.add_router("/", me_router)

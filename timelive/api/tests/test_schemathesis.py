@@ -16,7 +16,9 @@ from decimal import Decimal
 
 import pytest
 import schemathesis
+from django.core.files.base import ContentFile
 from django.core.handlers.wsgi import WSGIHandler
+from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
@@ -29,6 +31,7 @@ from schemathesis.specs.openapi.checks import (
 from timelive.api.urls import api
 from timelive.integrations.actions import do_create_token
 from timelive.orgs.models import Membership, Role
+from timelive.privacy.models import DataExport, ExportStatus
 from timelive.test import make_org, make_user
 from timelive.tracking.models import Client, Project, Rate, Task, TimeEntry
 
@@ -36,7 +39,7 @@ from timelive.tracking.models import Client, Project, Rate, Task, TimeEntry
 DEMO_ORG = "acme"
 # Rows the fixture makes with these ids, so {entry}, {project}… also reach real rows.
 REAL_IDS = {"entry": "sampleentry1", "project": "sampleproj01", "task": "sampletask01", "client": "sampleclien1",
-            "rate": "samplerate01"}
+            "rate": "samplerate01", "export": "sampleexport"}
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 config = SchemathesisConfig.from_dict({
@@ -67,6 +70,10 @@ def demo_token(db):
     TimeEntry.objects.create(org=org, uid=REAL_IDS["entry"], user=member, project=project, task=task,
                              date=dt.date(2026, 11, 23), duration=3600)
     Rate.objects.create(org=org, uid=REAL_IDS["rate"], kind="billing", amount=Decimal("100"), currency="GBP")
+    # A copy of the member's data, ready to download (an empty ZIP is enough for the schema).
+    export = DataExport.objects.create(code=REAL_IDS["export"], user=member, status=ExportStatus.READY,
+                                       finished_at=timezone.now(), expires_at=timezone.now() + dt.timedelta(days=3))
+    export.file.save("export.zip", ContentFile(b"PK\x05\x06" + bytes(18)), save=True)
     _, secret = do_create_token(member, "schemathesis")
     return secret
 
