@@ -257,8 +257,8 @@ def create_entry(request, org: OrgSlug, payload: TimeEntryIn):
     """Log time: `project` and `date` with `duration` (seconds), or `project` with `start` and `end`.
 
     Errors: 401 without valid credentials; 403 for external members, for logging time for someone else without
-    being an administrator, or for a read-only organisation; 404 for an organisation you are not in; 422 when the
-    entry breaks a rule, with one item in `errors` per problem.
+    being an administrator, for a read-only organisation, or for someone whose processing is restricted; 404 for an
+    organisation you are not in; 422 when the entry breaks a rule, with one item in `errors` per problem.
     """
     membership = tracking_membership(request, org)
     person = person_for(request, membership, payload.user)
@@ -380,8 +380,9 @@ def get_entry(request, org: OrgSlug, entry: str):
 def patch_entry(request, org: OrgSlug, entry: str, payload: TimeEntryPatch):
     """Change some fields of an entry. Send the `version` you read to be sure nobody changed it meanwhile.
 
-    Errors: 401 without valid credentials; 403 for external members or a read-only organisation; 404 when the
-    entry is not yours to change (administrators may change anyone's); 409 when it changed meanwhile or is
+    Errors: 401 without valid credentials; 403 for external members, a read-only organisation, or someone else's
+    entry while their processing is restricted; 404 when the entry is not yours to change (administrators may
+    change anyone's); 409 when it changed meanwhile or is
     submitted or approved; 422 when the change breaks a rule.
     """
     membership = tracking_membership(request, org)
@@ -409,14 +410,14 @@ def patch_entry(request, org: OrgSlug, entry: str, payload: TimeEntryPatch):
 def delete_entry(request, org: OrgSlug, entry: str, version: int | None = None):
     """Delete an entry (optionally only if it is still at `version`).
 
-    Errors: 401 without valid credentials; 403 for external members or a read-only organisation; 404 when the
-    entry is not yours to delete; 409 when it changed meanwhile or is submitted or approved; 422 for a malformed
-    version.
+    Errors: 401 without valid credentials; 403 for external members, a read-only organisation, or someone else's
+    entry while their processing is restricted; 404 when the entry is not yours to delete; 409 when it changed
+    meanwhile or is submitted or approved; 422 for a malformed version.
     """
     tracking_membership(request, org)
     current = get_entry_for_user(request, entry[:16], for_change=True)
     try:
-        actions.delete_entry(current, expected_version=version)
+        actions.delete_entry(current, expected_version=version, acting_user=request.user)
     except actions.Conflict as exc:
         raise ApiError(409, str(exc), "conflict") from None
     except actions.Locked as exc:

@@ -11,11 +11,25 @@ from .models import OutboxEmail
 MAX_ATTEMPTS = 8
 
 
-def queue_mail(to: str, subject: str, template: str, context: dict) -> OutboxEmail:
+def queue_mail(to: str, subject: str, template: str, context: dict, *, automated: bool = False,
+               recipient=None) -> OutboxEmail | None:
     """Write a mail to the outbox and send it by a task once the transaction commits.
 
     `template` names `templates/emails/<template>.txt`; a matching `.html` is optional.
+
+    An `automated` notification (a reminder, a digest, "you were mentioned") names its
+    `recipient`, a User, and is not sent (None) when their data may not be processed
+    for notifications: a restricted or deactivated account. Mail the person asked for
+    or needs for their security (password reset, confirmations, notices about their
+    account and their data requests) is not automated and always goes.
     """
+    if automated:
+        from timelive.privacy.processing import NOTIFICATIONS, may_process
+
+        if recipient is None:
+            raise ValueError("An automated notification needs its recipient, to check that it may be sent.")
+        if not may_process(recipient, NOTIFICATIONS):
+            return None
     context = {"site_url": settings.SITE_URL, **context}
     body_text = render_to_string(f"emails/{template}.txt", context)
     try:

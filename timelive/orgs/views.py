@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from timelive.accounts.forms import NewAccountForm
 from timelive.accounts.models import User
+from timelive.privacy.managed import admin_manages
 
 from . import actions
 from .access import (
@@ -154,6 +155,9 @@ def get_colleague(request, slug, code) -> Membership:
 def member_profile(request, slug, code):
     member = get_colleague(request, slug, code)
     context = {"member": member, "person": member.user, "role_form": RoleForm(initial={"role": member.role})}
+    if request.membership.is_admin:
+        # Deactivating the whole account is for the organisation that manages it.
+        context["manages_account"] = admin_manages(request.membership, member.user)
     return render(request, "orgs/member.html", context)
 
 

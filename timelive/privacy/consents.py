@@ -3,14 +3,19 @@
 from dataclasses import dataclass, field
 
 from .models import ConsentRecord, Purpose, purpose_description
+from .processing import MARKETING, MARKETING_PURPOSES, may_process
 
 
 def has_consent(user, purpose) -> bool:
     """Whether `user` has granted `purpose` (a Purpose) and not withdrawn it since.
 
-    Marketing is opt-in: no record means no. A deactivated account consents to nothing.
+    Marketing is opt-in: no record means no. A deactivated account consents to nothing,
+    and a restricted one is not marketed to whatever the ledger says (the ledger is
+    left as it is, so the choices come back when the restriction is lifted).
     """
     if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if purpose in MARKETING_PURPOSES and not may_process(user, MARKETING):
         return False
     latest = (
         ConsentRecord.objects.filter(user=user, purpose=purpose).order_by("-at", "-id").values_list("granted", flat=True)

@@ -56,3 +56,38 @@ class OperatorPasswordTestCase(BaseTestCase):
         self.assertIn("/account/password/reset/", mail.outbox[0].body)
         log = AuditLog.objects.get(event=AuditEvent.OPERATOR_CHANGE, target_id=self.bob.code)
         self.assertEqual((log.actor, log.details["action"]), (self.operator, "password_reset_sent"))
+
+
+class OperatorDeletionTestCase(BaseTestCase):
+    def setUp(self):
+        self.operator = make_user("olga@example.com", "Olga Operator", is_staff=True, is_superuser=True)
+        self.login(self.operator)
+
+    def test_it_asks_before_deleting_then_pseudonymises(self):
+        r = self.client.post("/operator/accounts/user/", {"action": "delete_accounts", "_selected_action": [self.bob.pk]})
+        self.assertContains(r, "Yes, delete and pseudonymise")
+        self.assertContains(r, "bob@example.org")
+        self.assertIsNone(User.objects.get(pk=self.bob.pk).deleted_at)
+
+        with self.captureOnCommitCallbacks(execute=True):
+            r = self.client.post("/operator/accounts/user/", {
+                "action": "delete_accounts", "_selected_action": [self.bob.pk], "confirmed": "yes",
+            }, follow=True)
+        self.assertContains(r, "1 account(s) deleted and pseudonymised.")
+        bob = User.objects.get(pk=self.bob.pk)
+        self.assertEqual(bob.full_name, f"Deleted user {bob.pk}")
+        self.assertEqual(AuditLog.objects.get(event=AuditEvent.ACCOUNT_DELETED).actor, self.operator)
+        self.assertEqual([m.to for m in mail.outbox], [["bob@example.org"]])
+
+    def test_it_reports_a_refusal_and_keeps_the_person(self):
+        r = self.client.post("/operator/accounts/user/", {
+            "action": "delete_accounts", "_selected_action": [self.alice.pk], "confirmed": "yes",
+        }, follow=True)
+        self.assertContains(r, "last owner of Alpha Ltd")
+        self.assertContains(r, "0 account(s) deleted")
+        self.assertEqual(User.objects.get(pk=self.alice.pk).full_name, "Alice Example")
+
+    def test_rows_are_never_deleted_from_the_console(self):
+        self.assertEqual(self.client.get(f"/operator/accounts/user/{self.bob.pk}/delete/").status_code, 403)
+        r = self.client.get("/operator/accounts/user/")
+        self.assertNotContains(r, "delete_selected")

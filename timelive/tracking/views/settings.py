@@ -20,6 +20,7 @@ from timelive.orgs.access import (
 )
 from timelive.orgs.actions import do_change_org_settings
 from timelive.orgs.models import Organization
+from timelive.privacy.processing import edit_refusal
 
 from ..actions import (
     audit_settings,
@@ -181,6 +182,10 @@ def member_fields(request, slug, code):
     member = get_member_for_user(request, code)
     definitions = list(CustomField.objects.filter(org=request.org, target=CustomFieldTarget.MEMBER))
     form = CustomValuesForm(request.POST or None, definitions=definitions, values=member.custom_fields or {})
+    # A person whose processing is restricted keeps their details as they are (the operator may change them).
+    refusal = edit_refusal(member.user, request.user) if request.method == "POST" else ""
+    if refusal:
+        form.add_error(None, refusal)
     if request.method == "POST" and form.is_valid():
         before = member.custom_fields or {}
         with transaction.atomic():
@@ -191,7 +196,7 @@ def member_fields(request, slug, code):
         messages.success(request, f"Saved {member.user}'s details.")
         return redirect("tracking:member_fields", slug=slug, code=code)
     return render(request, "tracking/settings/member_fields.html", {"form": form, "member": member},
-                  status=400 if form.errors else 200)
+                  status=403 if refusal else 400 if form.errors else 200)
 
 
 # Rates
