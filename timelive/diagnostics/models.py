@@ -7,7 +7,8 @@ class RequestRecord(models.Model):
     The only table with IP addresses. It is never joined to a person: no foreign
     key, no user id, email or session key; the session tag is a keyed hash that
     changes every UTC day, and the path has identifiers masked (see paths.py).
-    Rows are purged after TIMELIVE_DIAGNOSTICS_DAYS (tasks.purge_diagnostics).
+    Rows are purged after the diagnostics retention rule (30 days by default;
+    privacy.retention.apply_retention, or tasks.purge_diagnostics on its own).
     """
 
     at = models.DateTimeField("time (UTC)", db_index=True)

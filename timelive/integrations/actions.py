@@ -1,10 +1,10 @@
 from django.db import transaction
 from django.utils import timezone
 
-from timelive.orgs.actions import audit
+from timelive.orgs.actions import ActionError, audit
 from timelive.orgs.models import AuditEvent
 
-from .models import ApiToken
+from .models import ApiToken, InstalledIntegration
 
 
 @transaction.atomic
@@ -21,3 +21,31 @@ def do_revoke_token(token, *, acting_user) -> None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
         audit(token.org, acting_user, AuditEvent.TOKEN_REVOKED, token, name=token.name)
+
+
+# Installed integrations: the services an organisation connected, listed for its members.
+
+
+@transaction.atomic
+def do_install_integration(org, *, acting_user, name, purpose, data_categories, location="", website="") -> InstalledIntegration:
+    """Record that `org` connected a third-party service, and what it receives."""
+    integration = InstalledIntegration.objects.create(
+        org=org, installed_by=acting_user, name=name, purpose=purpose, data_categories=data_categories,
+        location=location, website=website,
+    )
+    audit(org, acting_user, AuditEvent.INTEGRATION_INSTALLED, integration, name=name, purpose=purpose,
+          data_categories=data_categories, location=location, website=website)
+    return integration
+
+
+@transaction.atomic
+def do_remove_integration(integration, *, acting_user) -> InstalledIntegration:
+    """Mark the integration removed. The row stays so members can see what received
+    their data, and until when."""
+    integration = InstalledIntegration.objects.select_for_update().get(pk=integration.pk)
+    if integration.removed_at is not None:
+        raise ActionError(f"{integration.name} was already removed on {integration.removed_at:%-d %B %Y}.")
+    integration.removed_at = timezone.now()
+    integration.save(update_fields=["removed_at"])
+    audit(integration.org, acting_user, AuditEvent.INTEGRATION_REMOVED, integration, name=integration.name)
+    return integration

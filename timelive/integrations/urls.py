@@ -7,4 +7,7 @@ app_name = "integrations"
 urlpatterns = [
     path("account/tokens/", views.tokens, name="tokens"),
     path("account/tokens/<str:code>/revoke/", views.revoke_token, name="revoke_token"),
+    # The services an organisation connected (administrators); members see them on /o/<slug>/subprocessors/.
+    path("o/<slug:slug>/integrations/", views.installed_integrations, name="installed"),
+    path("o/<slug:slug>/integrations/<str:code>/remove/", views.remove_integration, name="remove_integration"),
 ]

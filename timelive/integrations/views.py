@@ -3,16 +3,20 @@ import datetime as dt
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import models
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from timelive.orgs.access import user_memberships
+from timelive.orgs.access import get_admin_membership, user_memberships
+from timelive.orgs.actions import ActionError
 
-from .actions import do_create_token, do_revoke_token
-from .models import ApiToken
+from .actions import do_create_token, do_install_integration, do_remove_integration, do_revoke_token
+from .forms import InstalledIntegrationForm
+from .models import ApiToken, InstalledIntegration
 
 EXPIRY_CHOICES = [("", "Never"), ("7", "In 7 days"), ("30", "In 30 days"), ("90", "In 90 days"), ("365", "In a year")]
 
@@ -55,3 +59,51 @@ def revoke_token(request, code):
     do_revoke_token(token, acting_user=request.user)
     messages.success(request, f"The token “{token.name}” is revoked.")
     return redirect("integrations:tokens")
+
+
+# Installed integrations: administrators record what they connect; members see it on the
+# organisation's subprocessors page (privacy.views.subprocessors.org_subprocessors).
+
+
+@login_required
+def installed_integrations(request, slug):
+    membership = get_admin_membership(request, slug)
+    org = membership.org
+    form = InstalledIntegrationForm(request.POST or None, org=org)
+    if request.method == "POST" and form.is_valid():
+        integration = do_install_integration(org, acting_user=request.user, **form.cleaned_data)
+        messages.success(request, f"{integration.name} is now listed for the members of {org.name}.")
+        return redirect("integrations:installed", slug=slug)
+    integrations = InstalledIntegration.objects.filter(org=org).select_related("installed_by")
+    # Current ones first, by name; then the removed ones, most recently removed first.
+    integrations = integrations.order_by(models.F("removed_at").desc(nulls_first=True), "name", "id")
+    return render(request, "integrations/installed.html", {"form": form, "integrations": integrations},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def remove_integration(request, slug, code):
+    get_admin_membership(request, slug)
+    integration = InstalledIntegration.objects.filter(org=request.org, code=code).first()
+    if integration is None:
+        raise Http404
+    back = reverse("integrations:installed", args=[slug])
+    if request.method == "POST":
+        try:
+            do_remove_integration(integration, acting_user=request.user)
+        except ActionError as error:
+            messages.info(request, str(error))
+        else:
+            messages.success(request, f"{integration.name} is removed. Members still see that it was used, and until when.")
+        return redirect(back)
+    if integration.removed_at is not None:
+        messages.info(request, f"{integration.name} was already removed on {integration.removed_at:%-d %B %Y}.")
+        return redirect(back)
+    return render(request, "orgs/confirm.html", {
+        "title": f"Remove {integration.name}?",
+        "message": f"Record that {request.org.name} no longer uses {integration.name}. Disconnect it in "
+                   f"{integration.name} itself too: this only updates the list the members see.",
+        "button": "Remove",
+        "cancel_url": back,
+    })
+

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from timelive.diagnostics.models import RequestRecord
 from timelive.diagnostics.tasks import purge_diagnostics
+from timelive.privacy.models import RetentionCategory, RetentionRule
 from timelive.test import BaseTestCase
 
 
@@ -32,13 +33,21 @@ class PurgeDiagnosticsTestCase(BaseTestCase):
         for _ in range(7):
             record(dt.timedelta(days=31))
         record(dt.timedelta(days=1))
-        # Batches of 3: four SELECTs (3, 3, 1, none) and three DELETEs.
-        with self.assertNumQueries(7):
+        # The retention rule, then batches of 3: four SELECTs (3, 3, 1, none) and three DELETEs.
+        with self.assertNumQueries(8):
             self.assertEqual(purge_diagnostics.call(batch=3), 7)
         self.assertEqual(RequestRecord.objects.count(), 1)
 
+    def test_it_follows_the_retention_rule(self):
+        RetentionRule.objects.filter(category=RetentionCategory.DIAGNOSTICS).update(days=7)
+        record(dt.timedelta(days=8))
+        record(dt.timedelta(days=6))
+        self.assertEqual(purge_diagnostics.call(), 1)
+        self.assertEqual(RequestRecord.objects.count(), 1)
+
     @override_settings(TIMELIVE_DIAGNOSTICS_DAYS=7)
-    def test_it_follows_the_setting(self):
+    def test_without_a_rule_it_follows_the_setting(self):
+        RetentionRule.objects.filter(category=RetentionCategory.DIAGNOSTICS).delete()
         record(dt.timedelta(days=8))
         record(dt.timedelta(days=6))
         self.assertEqual(purge_diagnostics.call(), 1)

@@ -6,7 +6,7 @@ from timelive.diagnostics.tasks import purge_diagnostics
 
 
 class Command(BaseCommand):
-    help = "Delete diagnostics log rows older than TIMELIVE_DIAGNOSTICS_DAYS. With --loop, keep doing it."
+    help = "Delete diagnostics log rows older than the diagnostics retention rule. With --loop, keep doing it."
 
     def add_arguments(self, parser):
         parser.add_argument("--loop", action="store_true", help="Repeat every --interval seconds.")
