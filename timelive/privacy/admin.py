@@ -3,7 +3,11 @@
 Every change is audited (AuditedAdmin); publishing goes through the action.
 """
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.db.models import Q
+from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from timelive.orgs.actions import ActionError, audit
@@ -11,7 +15,22 @@ from timelive.orgs.admin import AuditedAdmin
 from timelive.orgs.models import AuditEvent
 
 from .actions import do_publish_policy_version
-from .models import ConsentMethod, ConsentRecord, PolicyAcceptance, PolicyDocument, PolicyKind, PolicyVersion
+from .data_requests import HELD, RequestRefused, describe, do_complete_request, do_decline_request, do_reply_to_request
+from .models import (
+    ConsentMethod,
+    ConsentRecord,
+    DataRequest,
+    DataRequestEvent,
+    PolicyAcceptance,
+    PolicyDocument,
+    PolicyKind,
+    PolicyVersion,
+    RequestStatus,
+    RetentionCategory,
+    RetentionRule,
+    Subprocessor,
+)
+from .retention import DESCRIPTIONS, days_error, days_limits
 
 
 @admin.register(PolicyDocument)
@@ -137,3 +156,210 @@ class ConsentRecordAdmin(AuditedAdmin):
         obj.policy_version = PolicyVersion.objects.current(PolicyKind.PRIVACY)
         obj.source = (obj.source or "")[:150] + f" (entered by {request.user.email})"
         super().save_model(request, obj, form, change)
+
+
+# Retention rules and subprocessors (privacy policy: "How we store…", "Third parties").
+
+
+class RetentionRuleForm(forms.ModelForm):
+    class Meta:
+        model = RetentionRule
+        fields = ["days", "enabled"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        low, high = days_limits(self.instance.category)
+        self.fields["days"].help_text = f"Between {low} and {high}."
+        self.fields["enabled"].help_text = "Off: the daily job leaves this category alone (data are kept)."
+
+    def clean_days(self):
+        days = self.cleaned_data.get("days")
+        error = days_error(self.instance.category, days)
+        if error:
+            raise forms.ValidationError(error)
+        return days
+
+
+@admin.register(RetentionRule)
+class RetentionRuleAdmin(AuditedAdmin):
+    """How long each category is kept. The rules are made by a migration, one per
+    category; the operator changes their days or turns one off. `manage.py
+    apply_retention --dry-run` shows what the next run would do."""
+
+    form = RetentionRuleForm
+    list_display = ["category_label", "days", "enabled", "updated_at"]
+    fields = ["category", "what_happens", "days", "enabled", "updated_at"]
+    readonly_fields = ["category", "what_happens", "updated_at"]
+
+    @admin.display(description="category", ordering="category")
+    def category_label(self, obj):
+        return RetentionCategory(obj.category).label
+
+    @admin.display(description="what happens")
+    def what_happens(self, obj):
+        return DESCRIPTIONS.get(obj.category, "")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_at = timezone.now()
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Subprocessor)
+class SubprocessorAdmin(AuditedAdmin):
+    """The operator's subprocessors, listed on the public /subprocessors/ page while "listed"."""
+
+    list_display = ["name", "purpose", "data_categories", "location", "position", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "purpose", "data_categories", "location"]
+    fields = ["name", "purpose", "data_categories", "location", "website", "position", "is_active"]
+
+
+# Data requests ("Your choices"): the operator answers those escalated to them. The
+# person's words and the history are evidence: the console shows them, never edits them.
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = "overdue"
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Overdue"), ("no", "Not overdue")]
+
+    def queryset(self, request, queryset):
+        late = Q(status__in=HELD, due_at__lte=timezone.now())
+        if self.value() == "yes":
+            return queryset.filter(late)
+        if self.value() == "no":
+            return queryset.exclude(late)
+        return queryset
+
+
+class HolderFilter(admin.SimpleListFilter):
+    title = "held by"
+    parameter_name = "holder"
+
+    def lookups(self, request, model_admin):
+        return [("operator", "The operator"), ("org", "An organisation's administrators")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "operator":
+            return queryset.filter(org__isnull=True)
+        if self.value() == "org":
+            return queryset.filter(org__isnull=False)
+        return queryset
+
+
+class DataRequestEventInline(admin.TabularInline):
+    model = DataRequestEvent
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ["at", "actor", "action", "status", "note"]
+    verbose_name_plural = "history"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
+class DataRequestTextForm(forms.Form):
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 5, "cols": 80}), max_length=4000)
+
+
+BOTH = [admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM]
+
+
+@admin.register(DataRequest)
+class DataRequestAdmin(admin.ModelAdmin):
+    list_display = ["code", "user", "asked", "status", "holder", "due_at", "overdue", "created_at"]
+    list_filter = ["status", OverdueFilter, HolderFilter, "kind"]
+    list_select_related = ["user", "org"]
+    search_fields = ["code", "user__email"]
+    fields = ["code", "user", "kind", "objection_to", "reason", "status", "holder", "created_at", "confirmed_at",
+              "due_at", "overdue_flagged_at", "closed_at", "reply"]
+    readonly_fields = fields
+    inlines = [DataRequestEventInline]
+    actions = ["reply_to_requests", "complete_requests", "decline_requests"]
+
+    @admin.display(description="request", ordering="kind")
+    def asked(self, obj):
+        return describe(obj)
+
+    @admin.display(description="held by", ordering="org")
+    def holder(self, obj):
+        if obj.org_id is not None:
+            return f"Administrators of {obj.org.name}"
+        return "The operator" if obj.confirmed_at else "—"
+
+    @admin.display(description="overdue", boolean=True)
+    def overdue(self, obj):
+        return obj.status in HELD and obj.due_at is not None and obj.due_at <= timezone.now()
+
+    # People file requests; the reason and the history are theirs and the holders' record.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def _answer(self, request, queryset, *, step, title, label, done):
+        """Ask for the text on a page of its own, then run `step` on each escalated request."""
+        form = DataRequestTextForm(request.POST if "apply" in request.POST else None)
+        form.fields["text"].label = label
+        if form.is_bound and form.is_valid():
+            answered = 0
+            for data_request in queryset.select_related("user", "org"):
+                if data_request.status != RequestStatus.ESCALATED:
+                    held = f"the administrators of {data_request.org.name}" if data_request.org else "nobody"
+                    self.message_user(request, f"Request {data_request.code} is {data_request.get_status_display().lower()} "
+                                               f"(held by {held}); only escalated requests are answered here.",
+                                      messages.WARNING)
+                    continue
+                try:
+                    step(data_request, form.cleaned_data["text"], acting_user=request.user)
+                except RequestRefused as refusal:
+                    self.message_user(request, f"Request {data_request.code}: {refusal} Nothing changed.", messages.ERROR)
+                else:
+                    answered += 1
+            if answered:
+                self.message_user(request, f"{done} ({answered} request(s)).", messages.SUCCESS)
+            return None
+        # The action's own fields, as the page that asked sent them (change list or change form).
+        carried = [(name, value) for name in ("action", "index", "CHANGE_FORM-action") for value in request.POST.getlist(name)]
+        return TemplateResponse(request, "privacy/requests/admin_answer.html", {
+            **self.admin_site.each_context(request),
+            "title": title, "opts": self.model._meta, "form": form, "carried": carried,
+            "requests": [(r, describe(r)) for r in queryset.select_related("user", "org")],
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        })
+
+    @admin.action(description="Reply to the person…", location=BOTH)
+    def reply_to_requests(self, request, queryset):
+        return self._answer(request, queryset, step=do_reply_to_request, title="Reply to the person",
+                            label="Your reply (emailed to the person; the request stays open)", done="Reply sent")
+
+    @admin.action(description="Complete (apply the request and tell the person)…", location=BOTH)
+    def complete_requests(self, request, queryset):
+        return self._answer(request, queryset, step=do_complete_request, title="Complete the request",
+                            label="Your reply to the person", done="Completed")
+
+    @admin.action(description="Decline (with a reason)…", location=BOTH)
+    def decline_requests(self, request, queryset):
+        return self._answer(request, queryset, step=do_decline_request, title="Decline the request",
+                            label="Why the request is declined (emailed to the person)", done="Declined")

@@ -7,3 +7,32 @@ def mail_policy_change(version_id: int) -> int:
     from .actions import send_policy_change_mails
 
     return send_policy_change_mails(version_id)
+
+
+@task
+def build_data_export(export_id: int) -> str:
+    """Build the ZIP of one requested copy of a person's data; returns its status."""
+    from .exports import build_export
+    from .models import DataExport
+
+    export = DataExport.objects.select_related("user").filter(pk=export_id).first()
+    if export is None:
+        return "gone"
+    return build_export(export).status
+
+
+@task
+def apply_retention_rules(dry_run: bool = False) -> dict:
+    """Apply the retention rules (daily); returns the report (retention.RetentionReport.as_dict())."""
+    from .retention import apply_retention
+
+    return apply_retention(dry_run=dry_run).as_dict()
+
+
+@task
+def flag_overdue_data_requests() -> int:
+    """Close data requests never confirmed, and tell holders once about late ones."""
+    from .data_requests import flag_overdue_requests, lapse_unconfirmed_requests
+
+    lapse_unconfirmed_requests()
+    return flag_overdue_requests()

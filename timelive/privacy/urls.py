@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from .models import PolicyKind
-from .views import center, deletion, policies
+from .views import account, center, deletion, exports, policies, requests, subprocessors
 
 
 class PolicyKindConverter:
@@ -27,9 +27,20 @@ urlpatterns = [
     path("account/consents/", policies.consents, name="consents"),
     path("account/privacy/", center.center, name="center"),
     # Copy of my information (exports).
+    path("account/privacy/exports/", exports.export_status, name="export_status"),
+    path("account/privacy/exports/request/", exports.request_export, name="export_request"),
+    path("account/privacy/exports/<str:code>/download/", exports.download_export, name="export_download"),
     # Requests to the administrators or the operator.
+    path("account/privacy/requests/new/", requests.new_request, name="request_new"),
+    path("account/privacy/requests/confirm/<str:key>/", requests.confirm, name="request_confirm"),
+    path("account/privacy/requests/<str:code>/", requests.request_detail, name="request"),
+    path("account/privacy/requests/<str:code>/withdraw/", requests.withdraw, name="request_withdraw"),
     # Deactivation, restriction, objection, deletion.
+    path("account/privacy/deactivate/", account.deactivate, name="deactivate"),
+    path("account/privacy/object/", account.object_to, name="object"),
     path("account/privacy/delete/", deletion.delete_account, name="delete_account"),
     path("account/privacy/delete/cancel/", deletion.cancel_deletion, name="cancel_deletion"),
     # Subprocessors.
+    path("subprocessors/", subprocessors.subprocessors, name="subprocessors"),
+    path("o/<slug:slug>/subprocessors/", subprocessors.org_subprocessors, name="org_subprocessors"),
 ]
