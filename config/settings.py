@@ -43,7 +43,8 @@ TIMELIVE_VERIFY_EMAIL_DAYS = env_int("TIMELIVE_VERIFY_EMAIL_DAYS", 3, minimum=1)
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 8 * 3600, minimum=60)
 SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_TIMEOUT", 14 * 86400, minimum=300)
 # The diagnostics request log (the only place IP addresses are kept): on or off,
-# and how many days its rows are kept before purge_diagnostics deletes them.
+# and the first value of its retention rule (the operator changes it later in the
+# console; apply_retention deletes older rows).
 TIMELIVE_DIAGNOSTICS = env_bool("TIMELIVE_DIAGNOSTICS", True)
 TIMELIVE_DIAGNOSTICS_DAYS = env_int("TIMELIVE_DIAGNOSTICS_DAYS", 30, minimum=1)
 # Append-only log of erased accounts, kept outside the database so that erasures
@@ -72,6 +73,7 @@ INSTALLED_APPS = [
     "timelive.orgs",
     "timelive.privacy",
     "timelive.tracking",
+    "timelive.approvals",
     "timelive.notifications",
     "timelive.integrations",
     "timelive.api",
