@@ -7,6 +7,7 @@ from timelive.lib.zones import time_zone_choices
 
 from .models import User, normalize_email
 from .pictures import process_picture, size_limit_text
+from .throttle import current_password_error
 
 PASSWORD_HELP = "At least 8 characters. Long phrases are welcome; no special characters needed."
 EMAIL_TAKEN = "An account with this email already exists. Log in or reset your password."
@@ -167,8 +168,9 @@ class ChangeEmailForm(forms.Form):
 
     def clean_current_password(self):
         password = self.cleaned_data["current_password"]
-        if not self.user.check_password(password):
-            raise ValidationError("Your current password is not correct.")
+        error = current_password_error(self.user, password)
+        if error:
+            raise ValidationError("Your current password is not correct." if error.startswith("That is") else error)
         return password
 
 

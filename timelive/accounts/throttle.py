@@ -96,3 +96,20 @@ def allow_mail(kind: str, ip: str | None, email: str) -> bool:
     email_count = _hit(per_email, _key(per_email, normalize_email(email)))
     ip_count = _hit(per_ip, _key(per_ip, _ip(ip)))
     return email_count <= per_email.attempts and ip_count <= per_ip.attempts
+
+
+# Typing one's password again to confirm a grave step (change email, deactivate, delete):
+# a stolen session must not become a way to guess the password.
+REAUTH = Limit("reauth", 5, 15 * 60)
+
+
+def current_password_error(user, password: str) -> str | None:
+    """None when `password` is the person's own; otherwise what to tell them (and the try is counted)."""
+    key = _key(REAUTH, user.code)
+    if _count(key) >= REAUTH.attempts:
+        return f"Too many wrong passwords: wait {REAUTH.window // 60} minutes and try again."
+    if user.check_password(password):
+        cache.delete(key)
+        return None
+    _hit(REAUTH, key)
+    return "That is not your password."

@@ -1,5 +1,7 @@
 from django import forms
 
+from timelive.accounts.throttle import current_password_error
+
 from .models import Purpose
 
 
@@ -25,6 +27,7 @@ class DeleteAccountForm(forms.Form):
 
     def clean_password(self):
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError("That is not your password.")
+        error = current_password_error(self.user, password)
+        if error:
+            raise forms.ValidationError(error)
         return password

@@ -253,3 +253,24 @@ class DeletionPagesTestCase(DeletionTestCase):
     def test_cancel_is_post_only(self):
         self.login(self.bob)
         self.assertEqual(self.client.get("/account/privacy/delete/cancel/").status_code, 405)
+
+
+class ReauthThrottleTestCase(DeletionTestCase):
+    def test_five_wrong_passwords_lock_the_confirmation_for_a_while(self):
+        self.login(self.bob)
+        for _ in range(5):
+            r = self.client.post("/account/privacy/delete/", {"password": "wrong", "understood": "on"})
+            self.assertContains(r, "That is not your password.")
+        # Even the right password is refused now: a stolen session cannot keep guessing.
+        r = self.client.post("/account/privacy/delete/", {"password": PASSWORD, "understood": "on"})
+        self.assertContains(r, "Too many wrong passwords: wait 15 minutes")
+        self.assertIsNone(User.objects.get(pk=self.bob.pk).deletion_due_at)
+
+    def test_a_right_password_clears_the_count(self):
+        self.login(self.bob)
+        for _ in range(4):
+            self.client.post("/account/privacy/delete/", {"password": "wrong"})
+        self.client.post("/account/privacy/delete/", {"password": PASSWORD})  # right, but no tick
+        r = self.client.post("/account/privacy/delete/", {"password": "wrong"})
+        self.assertContains(r, "That is not your password.")
+        self.assertNotContains(r, "Too many")

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from timelive.accounts.throttle import current_password_error
 from timelive.orgs.access import get_admin_membership, get_member_for_user
 
 from ..models import ObjectionTo, Purpose
@@ -50,8 +51,9 @@ class ConfirmPasswordForm(forms.Form):
 
     def clean_password(self):
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise ValidationError("That is not your password. Nothing was changed.")
+        error = current_password_error(self.user, password)
+        if error:
+            raise ValidationError(f"{error} Nothing was changed.")
         return password
 
 
