@@ -13,6 +13,7 @@ urlpatterns = [
     path("account/", include("timelive.accounts.urls")),
     path("", include("timelive.orgs.urls")),
     path("", include("timelive.tracking.urls")),
+    path("", include("timelive.approvals.urls")),
     path("", include("timelive.integrations.urls")),
     path("", include("timelive.privacy.urls")),
     path("api/v1/", api.urls),

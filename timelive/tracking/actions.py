@@ -12,8 +12,10 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from timelive.approvals.locking import Locks
 from timelive.orgs.actions import audit, json_value
 from timelive.orgs.models import AuditEvent
+from timelive.privacy.processing import edit_refusal, refuse_edit_while_restricted
 
 from .entries import EntryData, EntryInvalid, EntryRules, user_zone
 from .models import EntryStatus, Milestone, Project, ProjectMember, Rate, Task, TaskStatus, TimeEntry, Timer
@@ -50,9 +52,16 @@ def _writer_turn():
     return _sqlite_writers
 
 
+def _refuse_if_restricted(rules: EntryRules, person) -> None:
+    """Another member may not change a restricted person's time (the person and the operator may)."""
+    if person.is_restricted and person.pk != rules.membership.user_id:
+        refuse_edit_while_restricted(person, rules.membership.user)
+
+
 def create_entry(rules: EntryRules, user, data: EntryData) -> TimeEntry:
     # Checking the entry only reads; the transaction (on SQLite, the write lock)
     # covers the day totals and the insert, so that writers queue for less time.
+    _refuse_if_restricted(rules, user)
     entry, tag_names = rules.build(user, data)
     with _writer_turn(), transaction.atomic():
         _raise_limits(rules, [entry])
@@ -68,8 +77,11 @@ def update_entry(rules: EntryRules, entry: TimeEntry, data: EntryData, *, expect
     current = TimeEntry.objects.select_for_update(of=("self",)).select_related("project", "task", "user").get(pk=entry.pk)
     if expected_version is not None and current.version != expected_version:
         raise Conflict("Someone changed this entry meanwhile. Reload to see the latest.")
-    if current.status not in EDITABLE_STATUSES:
-        raise Locked(f"This entry is {current.get_status_display().lower()} and cannot be changed.")
+    _refuse_if_restricted(rules, current.user)
+    # Submitted, approved or closed time (the organisation's approval settings say which).
+    reason = rules.locks.entry_reason(current)
+    if reason:
+        raise Locked(reason)
     updated, tag_names = rules.build(current.user, data, instance=current)
     _raise_limits(rules, [updated])
     updated.version = current.version + 1
@@ -80,12 +92,17 @@ def update_entry(rules: EntryRules, entry: TimeEntry, data: EntryData, *, expect
 
 
 @transaction.atomic
-def delete_entry(entry: TimeEntry, *, expected_version: int | None = None) -> None:
+def delete_entry(entry: TimeEntry, *, expected_version: int | None = None, acting_user=None) -> None:
+    """Delete an entry. With `acting_user`, refuse (ProcessingRestricted) someone else's while
+    its person's processing is restricted."""
     current = TimeEntry.objects.select_for_update().get(pk=entry.pk)
     if expected_version is not None and current.version != expected_version:
         raise Conflict("Someone changed this entry meanwhile. Reload to see the latest.")
-    if current.status not in EDITABLE_STATUSES:
-        raise Locked(f"This entry is {current.get_status_display().lower()} and cannot be deleted.")
+    if acting_user is not None and current.user_id != acting_user.pk:
+        refuse_edit_while_restricted(current.user, acting_user)
+    reason = Locks(current.org_id).entry_reason(current, "deleted")
+    if reason:
+        raise Locked(reason)
     current.delete()
 
 
@@ -183,6 +200,10 @@ def bulk_create_entries(rules: EntryRules, user_for, items: list[tuple[str, Entr
         if results[index].get("status"):
             continue
         user = user_for(data)
+        refusal = edit_refusal(user, rules.membership.user) if user.is_restricted else ""
+        if refusal:
+            results[index].update(status="invalid", errors={"user": [refusal]})
+            continue
         data.client_key = key
         try:
             entry, tags = rules.build(user, data)
@@ -345,6 +366,10 @@ def do_reprice_entries(org, *, date_from, date_to, project=None, person=None, ac
     (optionally of one project or person). Returns (entries checked, entries changed)."""
     book = RateBook(org)
     entries = TimeEntry.objects.filter(org=org, status=EntryStatus.OPEN, date__gte=date_from, date__lte=date_to)
+    # A closed period keeps the values it was closed with.
+    closed_before = Locks(org.id).closed_before
+    if closed_before is not None:
+        entries = entries.filter(date__gte=closed_before)
     if project is not None:
         entries = entries.filter(project=project)
     if person is not None:

@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from django.db.models import Q, Sum
 from django.utils import timezone
 
+from timelive.approvals.locking import Locks
 from timelive.lib.codes import ALPHABET
 from timelive.lib.durations import MAX_DAY_SECONDS, format_duration
 from timelive.orgs.models import ADMIN_ROLES, Role
@@ -138,6 +139,7 @@ class EntryRules:
         # For a few entries, only the rates that can apply to them are loaded.
         self._few_rates: dict[tuple, RateBook] = {}
         self._member_projects: dict[int, set[int]] = {}
+        self._locks: Locks | None = None
 
     # Caches
 
@@ -182,6 +184,13 @@ class EntryRules:
         if self._ratebook is None:
             self._ratebook = RateBook(self.org)
         return self._ratebook
+
+    @property
+    def locks(self) -> Locks:
+        """Submitted, approved and closed time (approvals/locking.py), read once for this request or batch."""
+        if self._locks is None:
+            self._locks = Locks(self.org.id)
+        return self._locks
 
     FEW_RATE_QUERIES = 3
 
@@ -363,6 +372,9 @@ class EntryRules:
         problems: dict[int, list[str]] = defaultdict(list)
         if not entries:
             return problems
+        # No time goes into a closed period or a submitted or approved timesheet, by any door.
+        for index, messages in self.locks.day_problems(entries).items():
+            problems[index].extend(messages)
         users = {e.user_id for e in entries}
         days = {e.date for e in entries}
         existing = TimeEntry.objects.filter(org=self.org, user_id__in=users, date__in=days)

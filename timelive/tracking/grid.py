@@ -8,7 +8,7 @@ from django.db.models import Count, Max, Sum
 
 from timelive.lib.durations import format_duration
 
-from .actions import EDITABLE_STATUSES, Conflict, Locked, create_entry, update_entry
+from .actions import Conflict, Locked, create_entry, update_entry
 from .entries import EntryData, EntryInvalid
 from .models import Project, Task, TimeEntry
 from .periods import week_days
@@ -128,8 +128,12 @@ def set_cell_total(rules, user, project, task, day, seconds: int, expected_signa
         raise Conflict("This cell was changed elsewhere meanwhile. It now shows the latest; type your change again.")
     if seconds == total:
         return
-    if any(e.status not in EDITABLE_STATUSES for e in entries):
+    if any(rules.locks.locks_status(e.status) for e in entries):
         raise Locked("This day's time is submitted or approved and cannot be changed here.")
+    # A closed period, or a submitted timesheet holding time added while it was not locked.
+    day_problems = rules.locks.day_problems(entries)
+    if day_problems:
+        raise Locked(day_problems[0][0])
     if seconds == 0:
         for entry in entries:
             entry.delete()

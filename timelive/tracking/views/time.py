@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from timelive.lib.durations import DurationError, format_duration, parse_duration
 from timelive.orgs.access import get_entry_for_user, get_membership
 from timelive.orgs.models import EntryMode
+from timelive.privacy.processing import ProcessingRestricted
 
 from .. import actions
 from ..entries import EntryData, EntryInvalid, EntryRules, user_zone
@@ -217,7 +218,7 @@ def edit_entry(request, slug, uid):
             for name, errors in exc.errors.items():
                 for error in errors:
                     form.add_error(name if name in form.fields else None, error)
-        except (actions.Conflict, actions.Locked) as exc:
+        except (actions.Conflict, actions.Locked, ProcessingRestricted) as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, "Entry saved.")
@@ -232,8 +233,8 @@ def delete_entry(request, slug, uid):
     entry = get_entry_for_user(request, uid, for_change=True)
     if request.method == "POST":
         try:
-            actions.delete_entry(entry)
-        except actions.Locked as exc:
+            actions.delete_entry(entry, acting_user=request.user)
+        except (actions.Locked, ProcessingRestricted) as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, f"Deleted {entry.duration_display} on {entry.project}.")

@@ -99,8 +99,30 @@ class Command(BaseCommand):
         created = seed_tracking(org, memberships, entries=self.entries if slug == "acme" else None)
         if created:
             self.stdout.write(f"  {slug}: {created} time entries added.")
+        from timelive.approvals.demo import seed_approvals
+
+        if submitted := seed_approvals(org):
+            self.stdout.write(f"  {slug}: {submitted} timesheets submitted for approval.")
 
     def seed_operator(self):
         email, name = OPERATOR
         if not User.objects.filter(email=email).exists():
             User.objects.create_superuser(email, DEMO_PASSWORD, full_name=name)
+        self.seed_subprocessors()
+
+    def seed_subprocessors(self):
+        """An example for the subprocessors pages (a real install starts with an empty list)."""
+        from timelive.integrations.models import InstalledIntegration
+        from timelive.privacy.models import Subprocessor
+
+        if not Subprocessor.objects.exists():
+            Subprocessor.objects.create(name="Example Mail Relay (demo)", purpose="Delivers the emails TimeLive sends",
+                                        data_categories="Names and email addresses of recipients",
+                                        location="European Union")
+        acme = Organization.objects.filter(slug="acme").first()
+        if acme is not None and not acme.integrations.exists():
+            InstalledIntegration.objects.create(
+                org=acme, name="Example Payroll (demo)", purpose="Pays people from approved hours",
+                data_categories="Names, email addresses, approved hours", location="United Kingdom",
+                installed_by=acme.memberships.filter(role=Role.OWNER).first().user,
+            )

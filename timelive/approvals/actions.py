@@ -1,0 +1,434 @@
+"""The approval engine: submit, approve, reject, recall, and an administrator's overrides.
+
+Every transition locks the submission's row (select_for_update), checks the
+state it finds there, and refuses with ApprovalError when the step no longer
+fits (approved twice, not yours, already recalled), leaving everything as it
+was. Approvers pass the tier they saw, so two approvers of one tier clicking
+at once make exactly one transition: the second finds the tier moved on.
+
+Each transition appends a SubmissionEvent (who, when, what, tier, comment,
+override or not): the submission's history. The organisation's audit log has
+no approval events (its event list belongs to the orgs app), so the history
+is the audit record of approvals; once a transition commits, the
+`submission_changed` signal announces it (with who is now waiting to act),
+for notifications to turn into mail.
+"""
+
+import datetime as dt
+import functools
+
+from django.db import transaction
+from django.db.models import F
+from django.dispatch import Signal
+from django.utils import timezone
+
+from timelive.orgs.actions import audit, json_value
+from timelive.orgs.models import AuditEvent, Membership
+from timelive.privacy.processing import edit_refusal
+from timelive.tracking.actions import _writer_turn
+from timelive.tracking.models import EntryStatus, TimeEntry
+from timelive.tracking.periods import period_bounds
+
+from .locking import Locks
+from .models import (
+    ACTIVE_STATUSES,
+    MAX_TIERS,
+    ApprovalPath,
+    ApprovalSettings,
+    ApprovalTier,
+    EventAction,
+    MemberApproval,
+    PathKind,
+    ProjectApproval,
+    Submission,
+    SubmissionApprover,
+    SubmissionEvent,
+    SubmissionKind,
+    SubmissionStatus,
+)
+from .paths import ensure_setup, resolve_path, tier_approvers
+
+MAX_COMMENT = 2000
+
+# Sent after a transition commits: submission, event, waiting_for (ids of the people who must act next).
+submission_changed = Signal()
+
+
+def transition(func):
+    """Run a transition in one transaction; on SQLite, after this process's other writers
+    (tracking.actions._writer_turn), so that two threads queue instead of failing on the lock."""
+
+    @functools.wraps(func)
+    def run(*args, **kwargs):
+        with _writer_turn(), transaction.atomic():
+            return func(*args, **kwargs)
+
+    return run
+
+
+class ApprovalError(Exception):
+    """A step the rules do not allow now; the message is for the person. Nothing was changed."""
+
+
+def timesheet_entries(submission):
+    """The time entries a timesheet submission covers: its person's, on its days."""
+    return TimeEntry.objects.filter(org_id=submission.org_id, user_id=submission.person_id,
+                                    date__gte=submission.start, date__lte=submission.end)
+
+
+def _set_entries(submission, status, now):
+    # The version moves on, so an editor holding the old one cannot overwrite the new state.
+    timesheet_entries(submission).update(status=status, version=F("version") + 1, updated_at=now)
+
+
+def _event(submission, actor, action, *, comment="", is_override=False, tier=None, now=None) -> SubmissionEvent:
+    return SubmissionEvent.objects.create(
+        submission=submission, actor=actor, action=action, comment=comment, is_override=is_override,
+        tier=submission.current_tier if tier is None else tier, created_at=now or timezone.now(),
+    )
+
+
+def waiting_for(submission) -> list[int]:
+    """Who may act on the submission's current tier now (none unless it is waiting)."""
+    if submission.status != SubmissionStatus.SUBMITTED:
+        return []
+    return list(SubmissionApprover.objects.filter(submission=submission, tier=submission.current_tier)
+                .values_list("user_id", flat=True))
+
+
+def _announce(submission, event):
+    people = waiting_for(submission)
+    transaction.on_commit(lambda: submission_changed.send(
+        sender=Submission, submission=submission, event=event, waiting_for=people))
+
+
+def _clean_comment(comment: str, *, required: str = "") -> str:
+    comment = (comment or "").strip()
+    if required and not comment:
+        raise ApprovalError(required)
+    if len(comment) > MAX_COMMENT:
+        raise ApprovalError(f"Keep the comment under {MAX_COMMENT:,} characters.")
+    return comment
+
+
+def _lock(submission) -> Submission:
+    # Re-read under lock: the page may be stale, and two approvers may click at once.
+    return Submission.objects.select_for_update(of=("self",)).select_related("person", "org").get(pk=submission.pk)
+
+
+def _refuse_if_restricted(submission, acting_user):
+    refusal = edit_refusal(submission.person, acting_user)
+    if refusal:
+        raise ApprovalError(refusal)
+
+
+def _state_problem(submission) -> str:
+    """Why a submission that is not waiting cannot be approved or rejected, in words."""
+    person = submission.person
+    return {
+        SubmissionStatus.APPROVED: "This timesheet is already approved.",
+        SubmissionStatus.REJECTED: f"This timesheet was rejected; it waits for {person} to submit it again.",
+        SubmissionStatus.RECALLED: f"{person} recalled this timesheet, so there is nothing to approve or reject.",
+        SubmissionStatus.REOPENED: "An administrator reopened this timesheet, so there is nothing to approve or reject.",
+    }.get(submission.status, "This timesheet is not waiting for approval.")
+
+
+# Submitting
+
+
+def check_range(org, start: dt.date, end: dt.date):
+    """A submitted range lies within one timesheet period."""
+    if end < start:
+        raise ApprovalError("The last day must not be before the first.")
+    first, last = period_bounds(org, start)
+    if end > last:
+        raise ApprovalError(f"Submit one timesheet period at a time: {start:%-d %b} – {end:%-d %b} goes past the "
+                            f"period's last day, {last:%-d %b %Y}.")
+
+
+@transition
+def do_submit_timesheet(org, person, start: dt.date, end: dt.date, *, acting_user, comment="") -> Submission:
+    """Submit `person`'s time from `start` to `end` (within one period) for approval.
+
+    Submitting a range that was rejected or recalled before submits the same
+    submission again. Someone other than the person acting is an
+    administrator's override (the view checks the role).
+    """
+    check_range(org, start, end)
+    comment = _clean_comment(comment)
+    ensure_setup(org)
+    # Lock the person's membership: one submission at a time per person, so two cannot overlap.
+    membership = Membership.objects.select_for_update().filter(org=org, user=person, is_active=True).first()
+    if membership is None:
+        raise ApprovalError(f"{person} is not a member of {org.name} any more.")
+    locks = Locks(org.id)
+    if locks.is_closed(start):
+        raise ApprovalError(locks.closed_message("it cannot be submitted"))
+    overlapping = (Submission.objects.filter(org=org, person=person, kind=SubmissionKind.TIMESHEET,
+                                             status__in=ACTIVE_STATUSES, start__lte=end, end__gte=start)
+                   .exclude(start=start, end=end).first())
+    if overlapping is not None:
+        raise ApprovalError(f"{overlapping.range_label} is already {overlapping.get_status_display().lower()}; "
+                            "a day can be in one timesheet at a time.")
+    submission = (Submission.objects.select_for_update(of=("self",))
+                  .filter(org=org, person=person, kind=SubmissionKind.TIMESHEET, start=start, end=end).first())
+    if submission is not None and submission.status in ACTIVE_STATUSES:
+        raise ApprovalError(f"This timesheet is already {submission.get_status_display().lower()}.")
+    is_override = acting_user.pk != person.pk
+    refusal = edit_refusal(person, acting_user)
+    if refusal:
+        raise ApprovalError(refusal)
+    now = timezone.now()
+    again = submission is not None
+    if submission is None:
+        submission = Submission(org=org, person=person, kind=SubmissionKind.TIMESHEET, start=start, end=end)
+    entries = TimeEntry.objects.filter(org=org, user=person, date__gte=start, date__lte=end)
+    project_ids = set(entries.values_list("project_id", flat=True).distinct())
+    path = resolve_path(org, membership, project_ids)
+    approvers = tier_approvers(org, path, membership, project_ids) if path is not None else {}
+    submission.path = path
+    submission.path_title = path.title if path else ""
+    submission.tier_count = len(approvers)
+    submission.current_tier = 1 if approvers else 0
+    submission.status = SubmissionStatus.SUBMITTED
+    submission.submitted_at = submission.updated_at = now
+    submission.decided_at = None
+    submission.save()
+    if again:
+        submission.approvers.all().delete()
+    SubmissionApprover.objects.bulk_create(
+        SubmissionApprover(submission=submission, tier=tier, user_id=user_id)
+        for tier, users in approvers.items() for user_id in sorted(users)
+    )
+    event = _event(submission, acting_user, EventAction.RESUBMITTED if again else EventAction.SUBMITTED,
+                   comment=comment, is_override=is_override, now=now)
+    if not approvers:
+        # No path, or one without tiers: approved at once.
+        submission.status = SubmissionStatus.APPROVED
+        submission.decided_at = now
+        submission.save(update_fields=["status", "decided_at"])
+        _set_entries(submission, EntryStatus.APPROVED, now)
+        event = _event(submission, None, EventAction.APPROVED, comment="No approval is required.", now=now)
+    else:
+        _set_entries(submission, EntryStatus.SUBMITTED, now)
+    _announce(submission, event)
+    return submission
+
+
+# Deciding
+
+
+@transition
+def do_approve(submission, *, acting_user, expected_tier: int | None = None, comment="") -> Submission:
+    """Approve the current tier: the next tier waits, or after the last the timesheet is approved."""
+    comment = _clean_comment(comment)
+    submission = _lock(submission)
+    if submission.status != SubmissionStatus.SUBMITTED:
+        raise ApprovalError(_state_problem(submission))
+    if expected_tier is not None and expected_tier != submission.current_tier:
+        raise ApprovalError(f"Step {expected_tier} of this timesheet has already been decided by someone else; "
+                            "it now shows its current state.")
+    if not submission.approvers.filter(tier=submission.current_tier, user=acting_user).exists():
+        raise ApprovalError(f"You are not an approver of step {submission.current_tier} of this timesheet.")
+    _refuse_if_restricted(submission, acting_user)
+    now = timezone.now()
+    event = _event(submission, acting_user, EventAction.APPROVED, comment=comment, now=now)
+    if submission.current_tier < submission.tier_count:
+        submission.current_tier += 1
+        submission.updated_at = now
+        submission.save(update_fields=["current_tier", "updated_at"])
+    else:
+        submission.status = SubmissionStatus.APPROVED
+        submission.decided_at = submission.updated_at = now
+        submission.save(update_fields=["status", "decided_at", "updated_at"])
+        _set_entries(submission, EntryStatus.APPROVED, now)
+    _announce(submission, event)
+    return submission
+
+
+@transition
+def do_reject(submission, *, acting_user, comment, expected_tier: int | None = None) -> Submission:
+    """Send the timesheet back to its person with the reason; its entries can be changed again."""
+    comment = _clean_comment(comment, required="Say why you reject it: the comment goes back to the person.")
+    submission = _lock(submission)
+    if submission.status != SubmissionStatus.SUBMITTED:
+        raise ApprovalError(_state_problem(submission))
+    if expected_tier is not None and expected_tier != submission.current_tier:
+        raise ApprovalError(f"Step {expected_tier} of this timesheet has already been decided by someone else; "
+                            "it now shows its current state.")
+    if not submission.approvers.filter(tier=submission.current_tier, user=acting_user).exists():
+        raise ApprovalError(f"You are not an approver of step {submission.current_tier} of this timesheet.")
+    _refuse_if_restricted(submission, acting_user)
+    now = timezone.now()
+    event = _event(submission, acting_user, EventAction.REJECTED, comment=comment, now=now)
+    submission.status = SubmissionStatus.REJECTED
+    submission.decided_at = submission.updated_at = now
+    submission.save(update_fields=["status", "decided_at", "updated_at"])
+    _set_entries(submission, EntryStatus.REJECTED, now)
+    _announce(submission, event)
+    return submission
+
+
+@transition
+def do_recall(submission, *, acting_user, comment="") -> Submission:
+    """The person takes their timesheet back, before anyone approved a tier."""
+    comment = _clean_comment(comment)
+    submission = _lock(submission)
+    if submission.person_id != acting_user.pk:
+        raise ApprovalError("Only the person who submitted a timesheet can recall it.")
+    if submission.status != SubmissionStatus.SUBMITTED:
+        raise ApprovalError(f"This timesheet is {submission.get_status_display().lower()}; only a timesheet waiting "
+                            "for approval can be recalled.")
+    if not submission.may_recall:
+        raise ApprovalError("Someone has already approved a step of this timesheet, so it cannot be recalled. "
+                            "Ask an approver to reject it, or an administrator to reopen it.")
+    now = timezone.now()
+    event = _event(submission, acting_user, EventAction.RECALLED, comment=comment, now=now)
+    submission.status = SubmissionStatus.RECALLED
+    submission.updated_at = now
+    submission.save(update_fields=["status", "updated_at"])
+    _set_entries(submission, EntryStatus.OPEN, now)
+    _announce(submission, event)
+    return submission
+
+
+# An administrator's overrides, outside the path. The view lets only administrators in.
+
+OVERRIDE_APPROVE, OVERRIDE_REJECT, OVERRIDE_REOPEN = "approve", "reject", "reopen"
+OVERRIDES = {
+    OVERRIDE_APPROVE: "Approve it now, skipping the remaining steps",
+    OVERRIDE_REJECT: "Reject it, back to the person",
+    OVERRIDE_REOPEN: "Reopen it: take it out of approval, its time open for changes again",
+}
+
+
+@transition
+def do_override(submission, action: str, *, acting_user, comment="") -> Submission:
+    """Approve, reject or reopen any timesheet, whatever its path says; recorded as an override."""
+    if action not in OVERRIDES:
+        raise ApprovalError("Choose what to do with the timesheet.")
+    comment = _clean_comment(comment, required="Say why you override the approval path: it is kept in the history.")
+    submission = _lock(submission)
+    _refuse_if_restricted(submission, acting_user)
+    status = submission.status
+    now = timezone.now()
+    if action == OVERRIDE_APPROVE:
+        if status != SubmissionStatus.SUBMITTED:
+            raise ApprovalError(_state_problem(submission))
+        new_status, entry_status, event_action = SubmissionStatus.APPROVED, EntryStatus.APPROVED, EventAction.APPROVED
+    elif action == OVERRIDE_REJECT:
+        if status not in ACTIVE_STATUSES:
+            raise ApprovalError(f"This timesheet is {submission.get_status_display().lower()}; only a submitted or "
+                                "approved timesheet can be rejected.")
+        new_status, entry_status, event_action = SubmissionStatus.REJECTED, EntryStatus.REJECTED, EventAction.REJECTED
+    else:
+        if status not in ACTIVE_STATUSES:
+            raise ApprovalError(f"This timesheet is {submission.get_status_display().lower()}; its time is already "
+                                "open for changes.")
+        new_status, entry_status, event_action = SubmissionStatus.REOPENED, EntryStatus.OPEN, EventAction.REOPENED
+    event = _event(submission, acting_user, event_action, comment=comment, is_override=True, now=now)
+    submission.status = new_status
+    submission.updated_at = now
+    if new_status in (SubmissionStatus.APPROVED, SubmissionStatus.REJECTED):
+        submission.decided_at = now
+    submission.save(update_fields=["status", "updated_at", "decided_at"])
+    _set_entries(submission, entry_status, now)
+    _announce(submission, event)
+    return submission
+
+
+# The administrators' settings: paths, assignments, locks. Audited as organisation settings changes.
+
+
+def _plain(value):
+    return value.title if isinstance(value, ApprovalPath) else str(value.user) if isinstance(value, Membership) \
+        else json_value(value)
+
+
+def _audit(org, acting_user, target=None, **details):
+    audit(org, acting_user, AuditEvent.ORG_SETTINGS_CHANGED, target, approvals=details)
+
+
+@transaction.atomic
+def do_change_approval_settings(settings, changes: dict, *, acting_user) -> dict:
+    """Save `changes` ({field: new value}) on the organisation's approval settings; returns what changed."""
+    recorded = {}
+    for field, value in changes.items():
+        old = getattr(settings, field)
+        if old != value:
+            recorded[field] = {"old": _plain(old), "new": _plain(value)}
+            setattr(settings, field, value)
+    if recorded:
+        settings.save()
+        _audit(settings.org, acting_user, None, settings=recorded)
+    return recorded
+
+
+def tier_summary(spec: dict, people) -> list[str]:
+    relations = [name for name in ("project_manager", "team_lead", "employee_manager") if spec.get(name)]
+    return relations + [str(m.user) for m in people]
+
+
+@transaction.atomic
+def do_save_path(org, title: str, tiers: list, *, path=None, acting_user) -> ApprovalPath:
+    """Create a custom path, or change one, with `tiers` [(relations, [memberships])] in order.
+
+    Submissions already on their way keep the approvers they were given.
+    """
+    if path is not None and path.is_builtin:
+        raise ApprovalError("The built-in paths cannot be changed; make a custom path instead.")
+    if len(tiers) > MAX_TIERS:
+        raise ApprovalError(f"A path has at most {MAX_TIERS} tiers.")
+    created = path is None
+    if created:
+        path = ApprovalPath.objects.create(org=org, title=title, kind=PathKind.CUSTOM)
+    else:
+        path.title = title
+        path.save(update_fields=["title"])
+        path.tiers.all().delete()
+    for position, (spec, people) in enumerate(tiers, 1):
+        tier = ApprovalTier.objects.create(path=path, position=position, **spec)
+        tier.people.set(people)
+    _audit(org, acting_user, path, path={"created" if created else "changed": title,
+                                         "tiers": [tier_summary(spec, people) for spec, people in tiers]})
+    return path
+
+
+@transaction.atomic
+def do_delete_path(path, *, acting_user) -> None:
+    """Delete a custom path: projects that followed it follow the default again; members, their projects'."""
+    if path.is_builtin:
+        raise ApprovalError("The built-in paths cannot be deleted.")
+    if ApprovalSettings.objects.filter(org_id=path.org_id, default_path=path).exists():
+        raise ApprovalError(f"{path} is the organisation's default path: choose another default first.")
+    _audit(path.org, acting_user, path, path={"deleted": path.title})
+    path.delete()
+
+
+@transaction.atomic
+def do_assign_project(org, project, path, *, acting_user) -> None:
+    """Make `project`'s time follow `path` (None: the organisation's default again)."""
+    old = ProjectApproval.objects.filter(project=project).select_related("path").first()
+    if path is None:
+        if old is not None:
+            old.delete()
+    else:
+        ProjectApproval.objects.update_or_create(project=project, defaults={"org": org, "path": path})
+    old_path = old.path if old else None
+    if old_path != path:
+        _audit(org, acting_user, project, project_path={"old": _plain(old_path), "new": _plain(path)})
+
+
+@transaction.atomic
+def do_assign_member(org, member, *, path, manager, acting_user) -> None:
+    """Set a member's own path (None: inherited) and manager (None: nobody)."""
+    old = MemberApproval.objects.filter(member=member).select_related("path", "manager__user").first()
+    before = (old.path, old.manager) if old else (None, None)
+    if path is None and manager is None:
+        if old is not None:
+            old.delete()
+    else:
+        MemberApproval.objects.update_or_create(member=member, defaults={"org": org, "path": path, "manager": manager})
+    if before != (path, manager):
+        _audit(org, acting_user, member, member_path={"old": _plain(before[0]), "new": _plain(path)},
+               manager={"old": _plain(before[1]), "new": _plain(manager)})
