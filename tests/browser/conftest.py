@@ -19,6 +19,9 @@ def pytest_collection_modifyitems(config, items):
     if not browser_items:
         return
     reason = chromium_missing_reason()
+    if reason and os.environ.get("CI"):
+        # In CI (.ci/run installs Chromium first) a missing browser is a failure, never a silent skip.
+        raise pytest.UsageError(reason)
     if reason:
         for item in browser_items:
             item.add_marker(pytest.mark.skip(reason=reason))
