@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from timelive.accounts.views import operator_login_view
 from timelive.api.urls import api
 from timelive.orgs import views as org_views
 
@@ -17,6 +18,8 @@ urlpatterns = [
     path("", include("timelive.integrations.urls")),
     path("", include("timelive.privacy.urls")),
     path("api/v1/", api.urls),
+    # Before the console's own login form, which has no brute-force limits.
+    path("operator/login/", operator_login_view, name="operator_login"),
     path("operator/", admin.site.urls),
 ]
 

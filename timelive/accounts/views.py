@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError
 from django.http import FileResponse, Http404, HttpResponseRedirect
@@ -296,3 +296,11 @@ password_reset_complete_view = auth_views.PasswordResetCompleteView.as_view(
 )
 
 
+
+
+def operator_login_view(request):
+    """The operator console logs in through the one login page, with its brute-force limits."""
+    if request.user.is_authenticated and not request.user.is_staff:
+        raise PermissionDenied("The operator console is for operators only.")
+    query = request.GET.urlencode()
+    return redirect(reverse("accounts:login") + (f"?{query}" if query else ""))

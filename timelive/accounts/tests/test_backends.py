@@ -21,5 +21,18 @@ class EmailBackendTestCase(BaseTestCase):
     def test_it_logs_into_the_operator_console_by_email(self):
         self.alice.is_staff = True
         self.alice.save()
-        r = self.client.post("/operator/login/", {"username": "Alice@Example.org", "password": PASSWORD})
-        self.assertEqual(r.status_code, 302)
+        r = self.client.get("/operator/login/?next=/operator/")
+        self.assertRedirects(r, "/account/login/?next=%2Foperator%2F", fetch_redirect_response=False)
+        r = self.client.post("/account/login/?next=/operator/", {"email": "Alice@Example.org", "password": PASSWORD})
+        self.assertRedirects(r, "/operator/", fetch_redirect_response=False)
+        self.assertEqual(self.client.get("/operator/").status_code, 200)
+
+    def test_the_operator_login_is_throttled_like_every_login(self):
+        for _ in range(5):
+            self.client.post("/account/login/?next=/operator/", {"email": "alice@example.org", "password": "wrong"})
+        r = self.client.post("/account/login/?next=/operator/", {"email": "alice@example.org", "password": PASSWORD})
+        self.assertContains(r, "Too many attempts")
+
+    def test_a_logged_in_non_operator_is_refused_not_looped(self):
+        self.client.force_login(self.bob)
+        self.assertEqual(self.client.get("/operator/login/?next=/operator/").status_code, 403)
