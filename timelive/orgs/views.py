@@ -8,7 +8,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
@@ -82,6 +82,18 @@ def new_org(request):
     return render(request, "orgs/new_org.html", {"form": form})
 
 
+def lock_setup():
+    """Two first visits submitting at once must not make two organisations. SQLite
+    already runs one writing transaction at a time; PostgreSQL needs a lock."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SETUP_LOCK_KEY])
+
+
+# Any fixed number, the same in every process.
+SETUP_LOCK_KEY = 7_245_301
+
+
 def setup(request):
     """First visit to an empty On-Premises install: create the organisation and its owner."""
     if settings.TIMELIVE_EDITION != "onprem" or Organization.objects.exists():
@@ -93,6 +105,7 @@ def setup(request):
             # All or nothing: a failure must not leave an owner without an
             # organisation. Checked again inside, for a second submit of the page.
             with transaction.atomic():
+                lock_setup()
                 if Organization.objects.exists():
                     raise Http404
                 user = User.objects.create_user(data["email"], data["password"], full_name=data["full_name"],
