@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "timelive.privacy",
     "timelive.tracking",
     "timelive.approvals",
+    "timelive.expenses",
     "timelive.notifications",
     "timelive.integrations",
     "timelive.api",

@@ -3,10 +3,13 @@ from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 from ninja import NinjaAPI, Swagger
 
+from .approvals import router as approvals_router
+from .audit import router as audit_router
 from .auth import BrowserSessionAuth, TokenAuth
 from .catalog import router as catalog_router
 from .core import router as core_router
 from .errors import install_error_handlers, json_method_not_allowed, not_found_view
+from .expenses import router as expenses_router
 from .me import router as me_router
 from .time_entries import router as time_entries_router
 
@@ -58,3 +61,6 @@ api.add_router("/", core_router)
 api.add_router("/", time_entries_router)
 api.add_router("/", catalog_router)
 api.add_router("/", me_router)
+api.add_router("/", expenses_router)
+api.add_router("/", approvals_router)
+api.add_router("/", audit_router)

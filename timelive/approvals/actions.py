@@ -7,25 +7,28 @@ was. Approvers pass the tier they saw, so two approvers of one tier clicking
 at once make exactly one transition: the second finds the tier moved on.
 
 Each transition appends a SubmissionEvent (who, when, what, tier, comment,
-override or not): the submission's history. The organisation's audit log has
-no approval events (its event list belongs to the orgs app), so the history
-is the audit record of approvals; once a transition commits, the
-`submission_changed` signal announces it (with who is now waiting to act),
-for notifications to turn into mail.
+override or not): the submission's history. In the same transaction it
+writes the organisation's audit log, in one INSERT: a `timesheet.*` row for
+the transition (period, tier, comment, status old → new), a
+`timesheet.waiting` row naming who must act next when it waits on someone,
+and an `entry.changed` row for each entry whose status moved. Once a
+transition commits, the `submission_changed` signal announces it (with who
+is now waiting to act), for notifications to turn into mail.
 """
 
 import datetime as dt
 import functools
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
 from django.dispatch import Signal
 from django.utils import timezone
 
 from timelive.orgs.actions import audit, json_value
+from timelive.orgs.history import SUBMISSION_TARGET, audit_row, field_changes, write_rows
 from timelive.orgs.models import AuditEvent, Membership
 from timelive.privacy.processing import edit_refusal
-from timelive.tracking.actions import _writer_turn
+from timelive.tracking.actions import ENTRY_TARGET, _writer_turn, entry_label
 from timelive.tracking.models import EntryStatus, TimeEntry
 from timelive.tracking.periods import period_bounds
 
@@ -76,9 +79,19 @@ def timesheet_entries(submission):
                                     date__gte=submission.start, date__lte=submission.end)
 
 
-def _set_entries(submission, status, now):
+def _set_entries(submission, status, now, actor) -> list:
+    """Move the timesheet's entries to `status`; returns the unsaved audit rows of those that moved."""
+    entries = timesheet_entries(submission)
+    moved = entries.exclude(status=status).values_list("uid", "status", "date", "project__code", "project__name")
+    rows = [
+        audit_row(submission.org_id, AuditEvent.ENTRY_CHANGED, actor=actor, target_type=ENTRY_TARGET, target_id=uid,
+                  target_label=entry_label(day, f"{code} {name}" if code else name), created_at=now,
+                  changes={"status": [old, status]}, via="approval", submission=submission.uid)
+        for uid, old, day, code, name in moved
+    ]
     # The version moves on, so an editor holding the old one cannot overwrite the new state.
-    timesheet_entries(submission).update(status=status, version=F("version") + 1, updated_at=now)
+    entries.update(status=status, version=F("version") + 1, updated_at=now)
+    return rows
 
 
 def _event(submission, actor, action, *, comment="", is_override=False, tier=None, now=None) -> SubmissionEvent:
@@ -90,14 +103,55 @@ def _event(submission, actor, action, *, comment="", is_override=False, tier=Non
 
 def waiting_for(submission) -> list[int]:
     """Who may act on the submission's current tier now (none unless it is waiting)."""
+    return [user_id for user_id, _, _ in _waiting_approvers(submission)]
+
+
+def _waiting_approvers(submission) -> list[tuple[int, str, str | None]]:
+    """(user id, name, membership code) of who may act on the current tier now; none unless it is waiting."""
     if submission.status != SubmissionStatus.SUBMITTED:
         return []
+    code = Membership.objects.filter(org_id=submission.org_id, user_id=OuterRef("user_id")).values("code")[:1]
     return list(SubmissionApprover.objects.filter(submission=submission, tier=submission.current_tier)
-                .values_list("user_id", flat=True))
+                .annotate(code=Subquery(code)).values_list("user_id", "user__full_name", "code"))
 
 
-def _announce(submission, event):
-    people = waiting_for(submission)
+# The audit log's record of a transition. Its label names the person's timesheet by name, never by
+# address; the privacy eraser replaces the name (and names in comments) when a person is erased.
+
+
+def submission_label(submission) -> str:
+    name = submission.person.full_name
+    return f"Timesheet of {name} · {submission.range_label}" if name else f"Timesheet · {submission.range_label}"
+
+
+def _submission_row(submission, actor, event, *, before: dict, now, comment="", tier=None, **details):
+    """The transition's row: period, step, comment, and status (and step) old → new."""
+    return audit_row(
+        submission.org_id, event, actor=actor, target_type=SUBMISSION_TARGET, target_id=submission.uid,
+        target_label=submission_label(submission), created_at=now,
+        period=[submission.start.isoformat(), submission.end.isoformat()],
+        tier=submission.current_tier if tier is None else tier, tiers=submission.tier_count, comment=comment,
+        changes=field_changes(before, _state(submission), ("status", "current_tier")), **details,
+    )
+
+
+def _state(submission) -> dict:
+    return {"status": submission.status, "current_tier": submission.current_tier}
+
+
+def _announce(submission, event, rows: list, now):
+    """Write the transition's audit rows (and, when it waits on someone, who), and announce it once committed."""
+    approvers = _waiting_approvers(submission)
+    if approvers:
+        rows.append(audit_row(
+            submission.org_id, AuditEvent.TIMESHEET_WAITING, target_type=SUBMISSION_TARGET, target_id=submission.uid,
+            target_label=submission_label(submission), created_at=now,
+            period=[submission.start.isoformat(), submission.end.isoformat()], tier=submission.current_tier,
+            tiers=submission.tier_count, approvers=[code for _, _, code in approvers if code],
+            approver_names=[name for _, name, _ in approvers],
+        ))
+    write_rows(rows)
+    people = [user_id for user_id, _, _ in approvers]
     transaction.on_commit(lambda: submission_changed.send(
         sender=Submission, submission=submission, event=event, waiting_for=people))
 
@@ -182,6 +236,7 @@ def do_submit_timesheet(org, person, start: dt.date, end: dt.date, *, acting_use
     again = submission is not None
     if submission is None:
         submission = Submission(org=org, person=person, kind=SubmissionKind.TIMESHEET, start=start, end=end)
+    before = _state(submission) if again else {}
     entries = TimeEntry.objects.filter(org=org, user=person, date__gte=start, date__lte=end)
     project_ids = set(entries.values_list("project_id", flat=True).distinct())
     path = resolve_path(org, membership, project_ids)
@@ -202,16 +257,23 @@ def do_submit_timesheet(org, person, start: dt.date, end: dt.date, *, acting_use
     )
     event = _event(submission, acting_user, EventAction.RESUBMITTED if again else EventAction.SUBMITTED,
                    comment=comment, is_override=is_override, now=now)
+    # An administrator submitting someone's timesheet acts outside the path: an override.
+    rows = [_submission_row(submission, acting_user, AuditEvent.TIMESHEET_OVERRIDDEN if is_override
+                            else AuditEvent.TIMESHEET_SUBMITTED, before=before, now=now, comment=comment,
+                            again=again, override=is_override, **({"action": "submit"} if is_override else {}))]
     if not approvers:
         # No path, or one without tiers: approved at once.
+        before = _state(submission)
         submission.status = SubmissionStatus.APPROVED
         submission.decided_at = now
         submission.save(update_fields=["status", "decided_at"])
-        _set_entries(submission, EntryStatus.APPROVED, now)
+        rows += _set_entries(submission, EntryStatus.APPROVED, now, acting_user)
         event = _event(submission, None, EventAction.APPROVED, comment="No approval is required.", now=now)
+        rows.append(_submission_row(submission, None, AuditEvent.TIMESHEET_APPROVED, before=before, now=now,
+                                    comment=event.comment, final=True))
     else:
-        _set_entries(submission, EntryStatus.SUBMITTED, now)
-    _announce(submission, event)
+        rows += _set_entries(submission, EntryStatus.SUBMITTED, now, acting_user)
+    _announce(submission, event, rows, now)
     return submission
 
 
@@ -233,7 +295,9 @@ def do_approve(submission, *, acting_user, expected_tier: int | None = None, com
     _refuse_if_restricted(submission, acting_user)
     now = timezone.now()
     event = _event(submission, acting_user, EventAction.APPROVED, comment=comment, now=now)
-    if submission.current_tier < submission.tier_count:
+    before, tier, rows = _state(submission), submission.current_tier, []
+    final = submission.current_tier >= submission.tier_count
+    if not final:
         submission.current_tier += 1
         submission.updated_at = now
         submission.save(update_fields=["current_tier", "updated_at"])
@@ -241,8 +305,10 @@ def do_approve(submission, *, acting_user, expected_tier: int | None = None, com
         submission.status = SubmissionStatus.APPROVED
         submission.decided_at = submission.updated_at = now
         submission.save(update_fields=["status", "decided_at", "updated_at"])
-        _set_entries(submission, EntryStatus.APPROVED, now)
-    _announce(submission, event)
+        rows = _set_entries(submission, EntryStatus.APPROVED, now, acting_user)
+    rows.append(_submission_row(submission, acting_user, AuditEvent.TIMESHEET_APPROVED, before=before, now=now,
+                                comment=comment, tier=tier, final=final))
+    _announce(submission, event, rows, now)
     return submission
 
 
@@ -261,11 +327,14 @@ def do_reject(submission, *, acting_user, comment, expected_tier: int | None = N
     _refuse_if_restricted(submission, acting_user)
     now = timezone.now()
     event = _event(submission, acting_user, EventAction.REJECTED, comment=comment, now=now)
+    before = _state(submission)
     submission.status = SubmissionStatus.REJECTED
     submission.decided_at = submission.updated_at = now
     submission.save(update_fields=["status", "decided_at", "updated_at"])
-    _set_entries(submission, EntryStatus.REJECTED, now)
-    _announce(submission, event)
+    rows = _set_entries(submission, EntryStatus.REJECTED, now, acting_user)
+    rows.append(_submission_row(submission, acting_user, AuditEvent.TIMESHEET_REJECTED, before=before, now=now,
+                                comment=comment))
+    _announce(submission, event, rows, now)
     return submission
 
 
@@ -284,11 +353,14 @@ def do_recall(submission, *, acting_user, comment="") -> Submission:
                             "Ask an approver to reject it, or an administrator to reopen it.")
     now = timezone.now()
     event = _event(submission, acting_user, EventAction.RECALLED, comment=comment, now=now)
+    before = _state(submission)
     submission.status = SubmissionStatus.RECALLED
     submission.updated_at = now
     submission.save(update_fields=["status", "updated_at"])
-    _set_entries(submission, EntryStatus.OPEN, now)
-    _announce(submission, event)
+    rows = _set_entries(submission, EntryStatus.OPEN, now, acting_user)
+    rows.append(_submission_row(submission, acting_user, AuditEvent.TIMESHEET_RECALLED, before=before, now=now,
+                                comment=comment))
+    _announce(submission, event, rows, now)
     return submission
 
 
@@ -327,13 +399,16 @@ def do_override(submission, action: str, *, acting_user, comment="") -> Submissi
                                 "open for changes.")
         new_status, entry_status, event_action = SubmissionStatus.REOPENED, EntryStatus.OPEN, EventAction.REOPENED
     event = _event(submission, acting_user, event_action, comment=comment, is_override=True, now=now)
+    before = _state(submission)
     submission.status = new_status
     submission.updated_at = now
     if new_status in (SubmissionStatus.APPROVED, SubmissionStatus.REJECTED):
         submission.decided_at = now
     submission.save(update_fields=["status", "updated_at", "decided_at"])
-    _set_entries(submission, entry_status, now)
-    _announce(submission, event)
+    rows = _set_entries(submission, entry_status, now, acting_user)
+    rows.append(_submission_row(submission, acting_user, AuditEvent.TIMESHEET_OVERRIDDEN, before=before, now=now,
+                                comment=comment, action=action, override=True))
+    _announce(submission, event, rows, now)
     return submission
 
 

@@ -2,9 +2,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from timelive.accounts.forms import PASSWORD_HELP, NewPasswordMixin, email_taken
-from timelive.accounts.models import normalize_email
+from timelive.accounts.models import User, normalize_email
 from timelive.lib.zones import CURRENCIES, time_zone_choices
 
+from .history import EVENT_GROUPS, TARGET_TYPES
 from .models import AuditEvent, Organization, Role
 
 # Roles an administrator may hand out; owner is offered only to owners.
@@ -68,6 +69,18 @@ class RoleForm(forms.Form):
 
 
 class AuditFilterForm(forms.Form):
+    kind = forms.ChoiceField(label="Kind", required=False,
+                             choices=[("", "All kinds")] + [(key, label) for key, (label, _) in EVENT_GROUPS.items()])
     event = forms.ChoiceField(choices=[("", "All events")] + AuditEvent.choices, required=False)
+    # Whoever acted, removed members included; by their person id, as the API names people.
+    actor = forms.ModelChoiceField(label="Person", queryset=User.objects.none(), to_field_name="code", required=False,
+                                   empty_label="Anyone")
+    target_type = forms.ChoiceField(label="Target", required=False,
+                                    choices=[("", "Anything")] + list(TARGET_TYPES.items()))
     date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, org=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if org is not None:
+            self.fields["actor"].queryset = User.objects.filter(memberships__org=org).order_by("full_name", "id")

@@ -231,6 +231,23 @@ class AuditEvent(models.TextChoices):
     RETENTION_APPLIED = "retention.applied", "Retention rules applied"
     INTEGRATION_INSTALLED = "integration.installed", "Integration installed"
     INTEGRATION_REMOVED = "integration.removed", "Integration removed"
+    # Time entries, field by field: details["changes"] is {field: [old, new]} (timelive.orgs.history).
+    ENTRY_CREATED = "entry.created", "Time entry created"
+    ENTRY_CHANGED = "entry.changed", "Time entry changed"
+    ENTRY_DELETED = "entry.deleted", "Time entry deleted"
+    # Timesheet approval, one row per transition; "waiting" names who must act next (for notifications).
+    TIMESHEET_SUBMITTED = "timesheet.submitted", "Timesheet submitted"
+    TIMESHEET_APPROVED = "timesheet.approved", "Timesheet approved"
+    TIMESHEET_REJECTED = "timesheet.rejected", "Timesheet rejected"
+    TIMESHEET_RECALLED = "timesheet.recalled", "Timesheet recalled"
+    TIMESHEET_OVERRIDDEN = "timesheet.overridden", "Timesheet approval overridden"
+    TIMESHEET_WAITING = "timesheet.waiting", "Timesheet waiting for approval"
+    # Expenses, field by field as time entries.
+    EXPENSE_CREATED = "expense.created", "Expense created"
+    EXPENSE_CHANGED = "expense.changed", "Expense changed"
+    EXPENSE_DELETED = "expense.deleted", "Expense deleted"
+    EXPENSE_RECEIPT_ADDED = "expense.receipt_added", "Receipt added"
+    EXPENSE_RECEIPT_REMOVED = "expense.receipt_removed", "Receipt removed"
 
 
 class AuditLogQuerySet(models.QuerySet):
@@ -256,7 +273,11 @@ class AuditLog(models.Model):
     objects = AuditLogQuerySet.as_manager()
 
     class Meta:
-        indexes = [models.Index(fields=["org", "-created_at"])]
+        indexes = [
+            models.Index(fields=["org", "-created_at"]),
+            # One item's history (an entry's, a timesheet's) without reading the organisation's whole log.
+            models.Index(fields=["org", "target_type", "target_id"], name="audit_target_history"),
+        ]
         ordering = ["-created_at", "-id"]
 
     def __str__(self):

@@ -21,7 +21,7 @@ from timelive.accounts.forms import NewAccountForm
 from timelive.accounts.models import User
 from timelive.privacy.managed import admin_manages
 
-from . import actions
+from . import actions, history
 from .access import (
     get_admin_membership,
     get_invitation_for_user,
@@ -354,19 +354,15 @@ def org_settings(request, slug):
 
 
 def filtered_audit_logs(request, org):
-    form = AuditFilterForm(request.GET or None)
+    form = AuditFilterForm(request.GET or None, org=org)
     logs = AuditLog.objects.filter(org=org).select_related("actor")
     if form.is_valid():
-        data = form.cleaned_data
         # Dates are days in the viewer's time zone, the one the page shows times in.
-        zone = timezone.get_current_timezone()
-        if data["event"]:
-            logs = logs.filter(event=data["event"])
-        if data["date_from"]:
-            logs = logs.filter(created_at__gte=dt.datetime.combine(data["date_from"], dt.time.min, zone))
-        if data["date_to"]:
-            logs = logs.filter(created_at__lt=dt.datetime.combine(data["date_to"] + dt.timedelta(days=1), dt.time.min, zone))
+        logs = history.filter_logs(logs, **form.cleaned_data, zone=timezone.get_current_timezone())
     return form, logs
+
+
+TARGET_PAGES = {"timeentry": "tracking:edit_entry", "submission": "approvals:submission"}
 
 
 @login_required
@@ -374,9 +370,17 @@ def audit_log(request, slug):
     membership = get_admin_membership(request, slug)
     form, logs = filtered_audit_logs(request, membership.org)
     page = Paginator(logs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Each row with its changes in words, and a link to what it is about where that has a page.
+    rows = []
+    for item in history.history_items(page):
+        details = {k: v for k, v in item.log.details.items() if k != history.CHANGES} \
+            if isinstance(item.log.details, dict) else item.log.details
+        route = TARGET_PAGES.get(item.log.target_type)
+        link = reverse(route, args=[slug, item.log.target_id]) if route and item.log.target_id else ""
+        rows.append((item, details, link))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "orgs/audit.html", {"form": form, "page": page, "query": query.urlencode()})
+    return render(request, "orgs/audit.html", {"form": form, "page": page, "rows": rows, "query": query.urlencode()})
 
 
 class Echo:
@@ -401,12 +405,18 @@ def audit_log_csv(request, slug):
     writer = csv.writer(Echo())
 
     def rows():
-        yield writer.writerow(["time_utc", "actor", "event", "target_type", "target_id", "target", "details"])
+        yield writer.writerow(["time_utc", "actor", "event", "target_type", "target_id", "target", "details",
+                               "changes"])
         for log in logs.iterator(chunk_size=1000):
+            # Field-level changes ({field: [old, new]}, as JSON) get their own column; the rest stays in details.
+            details, changes = log.details, ""
+            if isinstance(details, dict) and history.CHANGES in details:
+                details = {k: v for k, v in details.items() if k != history.CHANGES}
+                changes = json.dumps(log.details[history.CHANGES], sort_keys=True, ensure_ascii=False, default=str)
             yield writer.writerow([csv_cell(c) for c in (
                 log.created_at.astimezone(dt.UTC).isoformat(), log.actor.email if log.actor else "", log.event,
                 log.target_type, log.target_id, log.target_label,
-                json.dumps(log.details, sort_keys=True, ensure_ascii=False, default=str),
+                json.dumps(details, sort_keys=True, ensure_ascii=False, default=str), changes,
             )])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")

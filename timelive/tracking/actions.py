@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from timelive.approvals.locking import Locks
 from timelive.orgs.actions import audit, json_value
-from timelive.orgs.models import AuditEvent
+from timelive.orgs.history import ENTRY_TARGET, audit_row, field_changes, write_rows
+from timelive.orgs.models import AuditEvent, AuditLog
 from timelive.privacy.processing import edit_refusal, refuse_edit_while_restricted
 
 from .entries import EntryData, EntryInvalid, EntryRules, user_zone
@@ -31,6 +32,64 @@ class Locked(Exception):
 
 
 EDITABLE_STATUSES = (EntryStatus.OPEN, EntryStatus.REJECTED)
+
+
+# The audit trail of time entries: every create, change and delete records who, when and
+# {field: [old, new]} (timelive.orgs.history), in the transaction of the change itself.
+
+# What an entry's history follows, field by field.
+ENTRY_FIELDS = ("project", "task", "date", "start", "end", "duration", "description", "billable", "tags", "status",
+                "bill_rate", "bill_currency", "cost_rate", "cost_currency", "custom_fields")
+
+
+def entry_values(entry: TimeEntry, tag_names=None) -> dict:
+    """The entry's followed fields; tags only when `tag_names` are given (they are a separate table).
+    Expects the entry's project and task loaded (they are recorded by name)."""
+    values = {name: getattr(entry, name) for name in ENTRY_FIELDS if name not in ("project", "task", "tags")}
+    values["project"] = str(entry.project) if entry.project_id else None
+    values["task"] = str(entry.task) if entry.task_id else None
+    # Instants in UTC, whatever zone the entry was typed in, so equal times compare equal.
+    values["start"] = entry.start.astimezone(dt.UTC) if entry.start else None
+    values["end"] = entry.end.astimezone(dt.UTC) if entry.end else None
+    values["custom_fields"] = dict(entry.custom_fields or {})
+    if tag_names is not None:
+        values["tags"] = sorted(tag_names, key=str.lower)
+    return values
+
+
+def entry_label(day, project) -> str:
+    """Short, and naming nobody: the day and the project."""
+    return f"{day.isoformat()} {project}"
+
+
+def entry_audit_row(org, actor_id, event, entry: TimeEntry, changes: dict, *, created_at=None, **extra) -> AuditLog:
+    return audit_row(org, event, actor_id=actor_id, target_type=ENTRY_TARGET, target_id=entry.uid,
+                     target_label=entry_label(entry.date, entry.project), created_at=created_at,
+                     changes=changes, **extra)
+
+
+def _tag_names_of(entries) -> dict[int, list[str]]:
+    """{entry pk: tag names} for stored entries, in one query."""
+    names: dict[int, list[str]] = {entry.pk: [] for entry in entries}
+    through = TimeEntry.tags.through
+    for entry_id, name in through.objects.filter(timeentry_id__in=list(names)).values_list("timeentry_id", "tag__name"):
+        names[entry_id].append(name)
+    return names
+
+
+def _set_tags(entry: TimeEntry, tags) -> tuple[list[str], list[str]]:
+    """entry.tags.set(tags), reading the old tags' names in the query set() would make anyway.
+    Returns (old names, new names)."""
+    through = TimeEntry.tags.through
+    old = dict(through.objects.filter(timeentry_id=entry.pk).values_list("tag_id", "tag__name"))
+    wanted = {tag.pk: tag.name for tag in tags}
+    removed = [tag_id for tag_id in old if tag_id not in wanted]
+    if removed:
+        through.objects.filter(timeentry_id=entry.pk, tag_id__in=removed).delete()
+    added = [through(timeentry_id=entry.pk, tag_id=tag_id) for tag_id in wanted if tag_id not in old]
+    if added:
+        through.objects.bulk_create(added)
+    return list(old.values()), list(wanted.values())
 
 
 def _raise_limits(rules, entries, replacing=None):
@@ -66,8 +125,11 @@ def create_entry(rules: EntryRules, user, data: EntryData) -> TimeEntry:
     with _writer_turn(), transaction.atomic():
         _raise_limits(rules, [entry])
         entry.save()
-        if tag_names:
-            entry.tags.set(rules.tag_objects(tag_names))
+        tags = rules.tag_objects(tag_names) if tag_names else []
+        if tags:
+            entry.tags.set(tags)
+        changes = field_changes(None, entry_values(entry, [t.name for t in tags]), ENTRY_FIELDS)
+        entry_audit_row(rules.org, rules.membership.user_id, AuditEvent.ENTRY_CREATED, entry, changes).save()
     return entry
 
 
@@ -82,12 +144,19 @@ def update_entry(rules: EntryRules, entry: TimeEntry, data: EntryData, *, expect
     reason = rules.locks.entry_reason(current)
     if reason:
         raise Locked(reason)
+    # build() changes `current` in place: what it was is read first.
+    before = entry_values(current)
     updated, tag_names = rules.build(current.user, data, instance=current)
     _raise_limits(rules, [updated])
     updated.version = current.version + 1
     updated.save()
+    after = entry_values(updated)
     if tag_names is not None:
-        updated.tags.set(rules.tag_objects(tag_names))
+        before["tags"], after["tags"] = (sorted(names, key=str.lower)
+                                         for names in _set_tags(updated, rules.tag_objects(tag_names)))
+    changes = field_changes(before, after, ENTRY_FIELDS)
+    if changes:
+        entry_audit_row(rules.org, rules.membership.user_id, AuditEvent.ENTRY_CHANGED, updated, changes).save()
     return updated
 
 
@@ -95,7 +164,7 @@ def update_entry(rules: EntryRules, entry: TimeEntry, data: EntryData, *, expect
 def delete_entry(entry: TimeEntry, *, expected_version: int | None = None, acting_user=None) -> None:
     """Delete an entry. With `acting_user`, refuse (ProcessingRestricted) someone else's while
     its person's processing is restricted."""
-    current = TimeEntry.objects.select_for_update().get(pk=entry.pk)
+    current = TimeEntry.objects.select_for_update(of=("self",)).select_related("project", "task").get(pk=entry.pk)
     if expected_version is not None and current.version != expected_version:
         raise Conflict("Someone changed this entry meanwhile. Reload to see the latest.")
     if acting_user is not None and current.user_id != acting_user.pk:
@@ -103,7 +172,21 @@ def delete_entry(entry: TimeEntry, *, expected_version: int | None = None, actin
     reason = Locks(current.org_id).entry_reason(current, "deleted")
     if reason:
         raise Locked(reason)
-    current.delete()
+    delete_entries([current], actor_id=acting_user.pk if acting_user is not None else None)
+
+
+def delete_entries(entries: list[TimeEntry], *, actor_id) -> None:
+    """Delete stored entries (locked, checked and with project and task loaded by the caller),
+    recording each one's last values; one query for their tags and one for the audit rows."""
+    if not entries:
+        return
+    tags = _tag_names_of(entries)
+    rows = [entry_audit_row(entry.org_id, actor_id, AuditEvent.ENTRY_DELETED, entry,
+                            field_changes(entry_values(entry, tags[entry.pk]), None, ENTRY_FIELDS))
+            for entry in entries]
+    for entry in entries:
+        entry.delete()
+    write_rows(rows)
 
 
 # Values that every database adapter takes as they are; anything else goes through its field.
@@ -254,13 +337,20 @@ def bulk_create_entries(rules: EntryRules, user_for, items: list[tuple[str, Entr
             raise Conflict("Another request is creating entries with the same keys. Send the batch again.") from None
         through = TimeEntry.tags.through
         links = []
+        # One audit row per entry, all in one INSERT with the batch (no query per entry).
+        rows = []
+        actor_id = rules.membership.user_id
         for (index, _, tags), entry in zip(good, created, strict=True):
             results[index].update(status="created", id=entry.uid)
-            if tags:
-                for tag in rules.tag_objects(tags):
-                    links.append(through(timeentry_id=entry.pk, tag_id=tag.pk))
+            tag_objects = rules.tag_objects(tags) if tags else []
+            for tag in tag_objects:
+                links.append(through(timeentry_id=entry.pk, tag_id=tag.pk))
+            changes = field_changes(None, entry_values(entry, [t.name for t in tag_objects]), ENTRY_FIELDS)
+            rows.append(entry_audit_row(rules.org, actor_id, AuditEvent.ENTRY_CREATED, entry, changes,
+                                        created_at=now, via="bulk"))
         if links:
             through.objects.bulk_create(links, batch_size=2000)
+        write_rows(rows)
     return results, len(created)
 
 
@@ -328,11 +418,17 @@ def stop_timer(rules: EntryRules, user, *, now=None) -> list[TimeEntry]:
     if problems:
         raise EntryInvalid({"__all__": [m for messages in problems.values() for m in messages]})
     saved = []
+    rows = []
     for entry, tag_names in entries:
         entry.save()
-        if tag_names:
-            entry.tags.set(rules.tag_objects(tag_names))
+        tags = rules.tag_objects(tag_names) if tag_names else []
+        if tags:
+            entry.tags.set(tags)
         saved.append(entry)
+        changes = field_changes(None, entry_values(entry, [t.name for t in tags]), ENTRY_FIELDS)
+        rows.append(entry_audit_row(rules.org, rules.membership.user_id, AuditEvent.ENTRY_CREATED, entry, changes,
+                                    via="timer"))
+    write_rows(rows)
     return saved
 
 
@@ -375,25 +471,37 @@ def do_reprice_entries(org, *, date_from, date_to, project=None, person=None, ac
     if person is not None:
         entries = entries.filter(user=person)
     fields = ["bill_rate", "bill_currency", "cost_rate", "cost_currency"]
-    entries = entries.select_for_update(of=("self",)).only("id", "user_id", "project_id", "task_id", "date",
-                                                            "version", *fields).order_by("id")
+    # The project's name and code label the entries' audit rows.
+    entries = (entries.select_for_update(of=("self",)).select_related("project")
+               .only("id", "uid", "user_id", "project_id", "task_id", "date", "version", "project__name",
+                     "project__code", *fields).order_by("id"))
     now = timezone.now()
     checked = changed = 0
     batch = []
+    rows = []
+    actor_id = acting_user.pk if acting_user is not None else None
+
+    def save_batch():
+        TimeEntry.objects.bulk_update(batch, [*fields, "version", "updated_at"])
+        write_rows(rows)
+
     for entry in entries.iterator(chunk_size=REPRICE_BATCH):
         checked += 1
-        before = [getattr(entry, f) for f in fields]
+        before = {f: getattr(entry, f) for f in fields}
         book.value(entry)
-        if [getattr(entry, f) for f in fields] != before:
+        entry_changes = field_changes(before, entry, fields)
+        if entry_changes:
             entry.version += 1
             entry.updated_at = now
             batch.append(entry)
+            rows.append(entry_audit_row(org, actor_id, AuditEvent.ENTRY_CHANGED, entry, entry_changes, created_at=now,
+                                        via="reprice"))
         if len(batch) >= REPRICE_BATCH:
-            TimeEntry.objects.bulk_update(batch, [*fields, "version", "updated_at"])
+            save_batch()
             changed += len(batch)
-            batch = []
+            batch, rows = [], []
     if batch:
-        TimeEntry.objects.bulk_update(batch, [*fields, "version", "updated_at"])
+        save_batch()
         changed += len(batch)
     audit(org, acting_user, AuditEvent.ORG_SETTINGS_CHANGED, None, reprice={
         "from": date_from.isoformat(), "to": date_to.isoformat(),

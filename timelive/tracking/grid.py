@@ -8,7 +8,7 @@ from django.db.models import Count, Max, Sum
 
 from timelive.lib.durations import format_duration
 
-from .actions import Conflict, Locked, create_entry, update_entry
+from .actions import Conflict, Locked, create_entry, delete_entries, update_entry
 from .entries import EntryData, EntryInvalid
 from .models import Project, Task, TimeEntry
 from .periods import week_days
@@ -117,7 +117,7 @@ def set_cell_total(rules, user, project, task, day, seconds: int, expected_signa
     The caller reads the grid again afterwards, for the row and day totals.
     """
     entries = list(
-        TimeEntry.objects.select_for_update()
+        TimeEntry.objects.select_for_update(of=("self",)).select_related("project", "task")
         .filter(org=rules.org, user=user, project=project, task=task, date=day)
         .order_by("id")
     )
@@ -135,8 +135,7 @@ def set_cell_total(rules, user, project, task, day, seconds: int, expected_signa
     if day_problems:
         raise Locked(day_problems[0][0])
     if seconds == 0:
-        for entry in entries:
-            entry.delete()
+        delete_entries(entries, actor_id=rules.membership.user_id)
     elif not entries:
         create_entry(rules, user, EntryData(project=project, task=task, date=day, duration=seconds))
     else:

@@ -29,8 +29,18 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from timelive.api.urls import api
+from timelive.approvals.models import (
+    ApprovalPath,
+    ApprovalTier,
+    EventAction,
+    Submission,
+    SubmissionApprover,
+    SubmissionEvent,
+)
+from timelive.expenses.models import Expense, ExpenseCode, Receipt
+from timelive.expenses.tests.helpers import png_bytes
 from timelive.integrations.actions import do_create_token
-from timelive.orgs.models import Membership, Role
+from timelive.orgs.models import AuditEvent, AuditLog, Membership, Role
 from timelive.privacy.models import DataExport, ExportStatus
 from timelive.test import make_org, make_user
 from timelive.tracking.models import Client, Project, Rate, Task, TimeEntry
@@ -39,7 +49,8 @@ from timelive.tracking.models import Client, Project, Rate, Task, TimeEntry
 DEMO_ORG = "acme"
 # Rows the fixture makes with these ids, so {entry}, {project}… also reach real rows.
 REAL_IDS = {"entry": "sampleentry1", "project": "sampleproj01", "task": "sampletask01", "client": "sampleclien1",
-            "rate": "samplerate01", "export": "sampleexport"}
+            "rate": "samplerate01", "export": "sampleexport", "path": "samplepath01", "submission": "samplesheet1",
+            "expense": "sampleexpen1", "receipt": "samplercpt01"}
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 config = SchemathesisConfig.from_dict({
@@ -69,11 +80,36 @@ def demo_token(db):
     task = Task.objects.create(org=org, uid=REAL_IDS["task"], project=project, name="Design")
     TimeEntry.objects.create(org=org, uid=REAL_IDS["entry"], user=member, project=project, task=task,
                              date=dt.date(2026, 11, 23), duration=3600)
+    # The entry's history has a change, so its answers are checked with rows in them.
+    AuditLog.objects.create(org=org, actor=member, event=AuditEvent.ENTRY_CHANGED, target_type="timeentry",
+                            target_id=REAL_IDS["entry"], target_label="2026-11-23 Website",
+                            details={"changes": {"duration": [1800, 3600]}})
     Rate.objects.create(org=org, uid=REAL_IDS["rate"], kind="billing", amount=Decimal("100"), currency="GBP")
     # A copy of the member's data, ready to download (an empty ZIP is enough for the schema).
     export = DataExport.objects.create(code=REAL_IDS["export"], user=member, status=ExportStatus.READY,
                                        finished_at=timezone.now(), expires_at=timezone.now() + dt.timedelta(days=3))
     export.file.save("export.zip", ContentFile(b"PK\x05\x06" + bytes(18)), save=True)
+    # A two-step approval path, and a colleague's week waiting for the member's approval at its first step.
+    path = ApprovalPath.objects.create(org=org, uid=REAL_IDS["path"], title="Member then owner")
+    ApprovalTier.objects.create(path=path, position=1).people.set([Membership.objects.get(org=org, user=member)])
+    ApprovalTier.objects.create(path=path, position=2).people.set([Membership.objects.get(org=org, user=owner)])
+    colleague = make_user("pat@acme.example", "Pat Peters")
+    Membership.objects.create(org=org, user=colleague, role=Role.MEMBER)
+    TimeEntry.objects.create(org=org, user=colleague, project=project, date=dt.date(2026, 11, 24), duration=7200)
+    sheet = Submission.objects.create(org=org, uid=REAL_IDS["submission"], person=colleague, start=dt.date(2026, 11, 23),
+                                      end=dt.date(2026, 11, 29), path=path, path_title=path.title, tier_count=2,
+                                      current_tier=1)
+    SubmissionApprover.objects.create(submission=sheet, tier=1, user=member)
+    SubmissionApprover.objects.create(submission=sheet, tier=2, user=owner)
+    SubmissionEvent.objects.create(submission=sheet, actor=colleague, action=EventAction.SUBMITTED, tier=1)
+    # The member's expense with a receipt (a real PNG, so its download answers with its type).
+    meals = ExpenseCode.objects.create(org=org, title="Meals")
+    expense = Expense(org=org, uid=REAL_IDS["expense"], user=member, project=project, expense_code=meals,
+                      date=dt.date(2026, 11, 23), amount=Decimal("12.50"), currency="GBP")
+    expense.price()
+    expense.save()
+    Receipt.objects.create(expense=expense, uid=REAL_IDS["receipt"], file=ContentFile(png_bytes(), name="r.png"),
+                           name="lunch.png", size=len(png_bytes()), content_type="image/png")
     _, secret = do_create_token(member, "schemathesis")
     return secret
 

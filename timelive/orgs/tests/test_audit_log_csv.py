@@ -31,9 +31,10 @@ class AuditLogCsvTestCase(BaseTestCase):
         self.assertEqual(r["Content-Type"], "text/csv; charset=utf-8")
         self.assertIn('filename="alpha-audit.csv"', r["Content-Disposition"])
         rows = self.rows(r)
-        self.assertEqual(rows[0], ["time_utc", "actor", "event", "target_type", "target_id", "target", "details"])
+        self.assertEqual(rows[0], ["time_utc", "actor", "event", "target_type", "target_id", "target", "details",
+                                   "changes"])
         self.assertEqual(rows[1], ["2025-03-10T12:00:00+00:00", "alice@example.org", "member.joined", "membership", "abc",
-                                   "Bob in Alpha", '{"role": "member"}'])
+                                   "Bob in Alpha", '{"role": "member"}', ""])
         self.assertEqual(len(rows), 2)
         # The details column is JSON a script can read back.
         self.assertEqual(json.loads(rows[1][6]), {"role": "member"})

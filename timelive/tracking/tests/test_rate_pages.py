@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from timelive.orgs.models import AuditLog, Plan, Role
+from timelive.orgs.models import AuditEvent, AuditLog, Plan, Role
 from timelive.test import BaseTestCase
 from timelive.tracking.models import EntryStatus, Rate, RateKind, TimeEntry
 
@@ -192,7 +192,8 @@ class RepriceTestCase(BaseTestCase):
         for untouched in (submitted, before):
             untouched.refresh_from_db()
             self.assertEqual((untouched.bill_rate, untouched.version), (Decimal("50"), 1))
-        log = AuditLog.objects.get()
+        # One row for the re-pricing; each changed entry's own history has a row too (test_entry_history).
+        log = AuditLog.objects.get(event=AuditEvent.ORG_SETTINGS_CHANGED)
         self.assertEqual(log.details["reprice"], {"from": "2026-03-01", "to": "2026-03-31", "project": None,
                                                   "person": None, "checked": 2, "changed": 2})
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from timelive.lib.durations import DurationError, format_duration, parse_duration
 from timelive.orgs.access import get_entry_for_user, get_membership
+from timelive.orgs.history import ENTRY_TARGET, HISTORY_LIMIT, history_for, history_items
 from timelive.orgs.models import EntryMode
 from timelive.privacy.processing import ProcessingRestricted
 
@@ -223,8 +224,10 @@ def edit_entry(request, slug, uid):
         else:
             messages.success(request, "Entry saved.")
             return redirect("tracking:day", slug=slug, day=entry.date.isoformat())
-    return render(request, "tracking/entry_edit.html", {"entry": entry, "form": form, "can_change": can_change},
-                  status=400 if form.errors else 200)
+    # Its history: everyone who may see the entry may see who changed it and how.
+    history = history_items(history_for(request.org, ENTRY_TARGET, entry.uid)[:HISTORY_LIMIT])
+    return render(request, "tracking/entry_edit.html", {"entry": entry, "form": form, "can_change": can_change,
+                                                        "history": history}, status=400 if form.errors else 200)
 
 
 @login_required

@@ -103,6 +103,10 @@ class Command(BaseCommand):
 
         if submitted := seed_approvals(org):
             self.stdout.write(f"  {slug}: {submitted} timesheets submitted for approval.")
+        from timelive.expenses.demo import seed_expenses
+
+        if spent := seed_expenses(org):
+            self.stdout.write(f"  {slug}: {spent} expenses added.")
 
     def seed_operator(self):
         email, name = OPERATOR
