@@ -156,8 +156,9 @@ def audit_row(org, event, *, actor=None, actor_id=None, target_type: str, target
 
 def write_rows(rows: list[AuditLog]) -> None:
     """Insert audit rows in one statement (a few on SQLite for very large batches)."""
-    if rows:
-        AuditLog.objects.bulk_create(rows)
+    from timelive.lib.bulk import bulk_insert
+
+    bulk_insert(rows, AuditLog, returning=False)
 
 
 # Reading

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from timelive.approvals.locking import Locks
+from timelive.lib.bulk import bulk_insert
 from timelive.orgs.actions import audit, json_value
 from timelive.orgs.history import ENTRY_TARGET, audit_row, field_changes, write_rows
 from timelive.orgs.models import AuditEvent, AuditLog
@@ -190,66 +191,9 @@ def delete_entries(entries: list[TimeEntry], *, actor_id) -> None:
 
 
 # Values that every database adapter takes as they are; anything else goes through its field.
-_PLAIN_TYPES = (str, int, bool)
-
-
 def insert_entries(entries: list[TimeEntry]) -> list[TimeEntry]:
-    """INSERT new entries, setting their pks, as TimeEntry.objects.bulk_create() does
-    (no signals, no save()), without its per-value overhead, which is most of a
-    1,000-entry batch's time.
-
-    Each value still goes through its field's get_db_prep_save(), except strings,
-    integers, booleans and None, and equal values (a batch's day, rate or
-    timestamp) are prepared once. PostgreSQL gets one array per column through
-    UNNEST (what Django's bulk_create sends it too: cheap to plan), other databases
-    multi-row VALUES; both with RETURNING, in the order sent.
-    """
-    if not entries:
-        return entries
-    if not connection.features.can_return_rows_from_bulk_insert:
-        return TimeEntry.objects.bulk_create(entries)
-    opts = TimeEntry._meta
-    fields = [f for f in opts.concrete_fields if not f.primary_key and not f.generated]
-    attnames = [f.attname for f in fields]
-    quote = connection.ops.quote_name
-    head = f"INSERT INTO {quote(opts.db_table)} ({', '.join(quote(f.column) for f in fields)})"
-    returning = f"RETURNING {quote(opts.pk.column)}"
-    prepared: dict = {}
-
-    def row(entry):
-        values = []
-        for field, attname in zip(fields, attnames, strict=True):
-            value = getattr(entry, attname)
-            if value is not None and type(value) not in _PLAIN_TYPES:
-                try:
-                    key = (attname, value)
-                    value = prepared[key] if key in prepared else prepared.setdefault(
-                        key, field.get_db_prep_save(value, connection))
-                except TypeError:  # unhashable (a JSON object)
-                    value = field.get_db_prep_save(value, connection)
-            values.append(value)
-        return values
-
-    if connection.vendor == "postgresql":
-        casts = ", ".join(f"(%s)::{f.db_type(connection).split('(')[0]}[]" for f in fields)
-        statements = [(f"{head} SELECT * FROM UNNEST({casts}) {returning}", entries,
-                       [list(column) for column in zip(*map(row, entries), strict=True)])]
-    else:
-        marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
-        per_statement = max(1, min(connection.ops.bulk_batch_size(fields, entries), 60_000 // len(fields)))
-        statements = []
-        for start in range(0, len(entries), per_statement):
-            chunk = entries[start:start + per_statement]
-            statements.append((f"{head} VALUES {', '.join([marks] * len(chunk))} {returning}", chunk,
-                               [value for entry in chunk for value in row(entry)]))
-    with connection.cursor() as cursor:
-        for sql, chunk, params in statements:
-            cursor.execute(sql, params)
-            for entry, (pk,) in zip(chunk, cursor.fetchall(), strict=True):
-                entry.pk = pk
-                entry._state.adding = False
-                entry._state.db = connection.alias
-    return entries
+    """INSERT new entries in as few statements as the database allows (see lib/bulk.py)."""
+    return bulk_insert(entries, TimeEntry)
 
 
 def bulk_create_entries(rules: EntryRules, user_for, items: list[tuple[str, EntryData]], *, atomic_batch: bool):
