@@ -195,6 +195,11 @@ SAMPLE_KWARGS = {
     "api:get_approval_path": (API_ORG, {"org": "org", "path": "approval_path"}),
     **{f"api:{name}": (API_ORG, {"org": "org", "submission": "submission"}) for name in (
         "get_timesheet", "approve_timesheet", "reject_timesheet", "recall_timesheet", "override_timesheet")},
+    # Expense sheets (the same file): bob's submitted expense sheet of the same week.
+    **{f"api:{name}": (API_ORG, {"org": "org"}) for name in ("list_expense_sheets", "submit_expense_sheet")},
+    **{f"api:{name}": (API_ORG, {"org": "org", "sheet": "expense_sheet"}) for name in (
+        "get_expense_sheet", "approve_expense_sheet", "reject_expense_sheet", "recall_expense_sheet",
+        "override_expense_sheet")},
     # Expenses API (timelive/api/expenses.py): alice's own sample expense and its receipt.
     **{f"api:{name}": (API_ORG, {"org": "org"}) for name in (
         "list_expenses", "create_expense", "list_expense_codes", "list_tax_codes", "list_payment_methods")},
@@ -231,8 +236,8 @@ SAMPLE_KWARGS = {
     # Approvals (timelive/approvals/urls.py): the inbox, submitting and one submission, for members; paths,
     # assignments and locks for administrators. The submission is bob's; alice sees it as an administrator.
     **{f"approvals:{name}": (ORG, {"slug": "org"}) for name in (
-        "inbox", "bulk_approve", "submit", "approval_settings", "paths", "path_new", "assignments", "assign_project",
-        "assign_member")},
+        "inbox", "bulk_approve", "submit", "submit_expenses", "approval_settings", "paths", "path_new", "assignments",
+        "assign_project", "assign_member")},
     **{f"approvals:{name}": (ORG, {"slug": "org", "uid": "submission"}) for name in (
         "submission", "approve", "reject", "recall", "override")},
     **{f"approvals:{name}": (ORG, {"slug": "org", "uid": "approval_path"}) for name in ("path_edit", "path_delete")},
@@ -575,7 +580,9 @@ def _approval_samples(org, bob, entry) -> dict:
     path = ApprovalPath.objects.create(org=org, title="Sweep path")
     monday = entry.date - dt.timedelta(days=entry.date.weekday())
     submission = Submission.objects.create(org=org, person=bob, start=monday, end=monday + dt.timedelta(days=6))
-    return {"approval_path": path.uid, "submission": submission.uid}
+    expense_sheet = Submission.objects.create(org=org, person=bob, kind="expense_sheet", start=monday,
+                                              end=monday + dt.timedelta(days=6))
+    return {"approval_path": path.uid, "submission": submission.uid, "expense_sheet": expense_sheet.uid}
 
 
 def _catalog_samples(org, alice, bob, project) -> dict:

@@ -11,6 +11,7 @@ your step) a 409 whose `code` says which.
 
 import datetime as dt
 from collections import defaultdict
+from decimal import Decimal
 from typing import Annotated, Literal
 
 from django.core.exceptions import PermissionDenied
@@ -30,7 +31,9 @@ from timelive.approvals.actions import (
     do_override,
     do_recall,
     do_reject,
+    do_submit_expense_sheet,
     do_submit_timesheet,
+    sheet_expenses,
     timesheet_entries,
 )
 from timelive.approvals.locking import Locks
@@ -46,12 +49,14 @@ from timelive.approvals.models import (
 )
 from timelive.approvals.paths import ensure_setup
 from timelive.approvals.views import waiting_on, with_totals
+from timelive.expenses.models import Receipt, to_cents
 from timelive.orgs.access import get_admin_membership, get_membership
 from timelive.orgs.models import Membership, Role
 from timelive.privacy.processing import edit_refusal
 from timelive.tracking.periods import period_bounds
 
 from .errors import INVALID, NOT_AUTHENTICATED, NOT_FOUND_ORG, ApiError, responses
+from .expenses import ExpenseOut, expense_out
 from .schemas import OrgSlug, Page, PageParams, examples
 
 router = Router(tags=["Approvals"])
@@ -60,6 +65,8 @@ PathId = Annotated[str, Path(description="The approval path's id.", pattern=r"^[
                              examples=["a7p2x9m4c8q1"])]
 SubmissionId = Annotated[str, Path(description="The timesheet submission's id.", pattern=r"^[0-9a-z]{1,16}$",
                                    examples=["s4t8m2x9v1zc"])]
+SheetId = Annotated[str, Path(description="The expense sheet's id.", pattern=r"^[0-9a-z]{1,16}$",
+                              examples=["e4t8m2x9v1zc"])]
 # The days time may be logged on (as in tracking.entries); outside them there is no period to submit.
 FIRST_DAY, LAST_DAY = dt.date(1990, 1, 1), dt.date(2200, 12, 31)
 Day = Annotated[dt.date, Field(ge=FIRST_DAY, le=LAST_DAY)]
@@ -338,6 +345,18 @@ def submission_detail(request, submission) -> dict:
                                                             "name": row["project__name"], "seconds": 0})
         project["seconds"] += row["seconds"]
         count += row["n"]
+    days = [submission.start + dt.timedelta(days=i) for i in range((submission.end - submission.start).days + 1)]
+    return {
+        **submission_out(submission, total_seconds=sum(per_day.values())),
+        "days": [{"date": day, "seconds": per_day.get(day, 0)} for day in days],
+        "projects": sorted(projects.values(), key=lambda p: (p["name"].lower(), p["project"])),
+        "entry_count": count,
+        **steps_and_history(request, submission),
+    }
+
+
+def steps_and_history(request, submission) -> dict:
+    """Each step with its approvers, who it waits for, its history, and what the caller may do (three queries)."""
     approvers = defaultdict(list)
     for approver in submission.approvers.select_related("user"):
         approvers[approver.tier].append(approver.user)
@@ -351,12 +370,7 @@ def submission_detail(request, submission) -> dict:
         your_actions.append("recall")
     if request.membership.is_admin:
         your_actions.append("override")
-    days = [submission.start + dt.timedelta(days=i) for i in range((submission.end - submission.start).days + 1)]
     return {
-        **submission_out(submission, total_seconds=sum(per_day.values())),
-        "days": [{"date": day, "seconds": per_day.get(day, 0)} for day in days],
-        "projects": sorted(projects.values(), key=lambda p: (p["name"].lower(), p["project"])),
-        "entry_count": count,
         "tiers": [{"tier": tier, "approvers": [person_ref(u) for u in approvers.get(tier, [])]}
                   for tier in range(1, submission.tier_count + 1)],
         "waiting_for": [person_ref(u) for u in current],
@@ -370,7 +384,17 @@ def submission_detail(request, submission) -> dict:
 def fresh_detail(request, submission) -> dict:
     """The submission as stored now (after a step), with its detail."""
     reloaded = Submission.objects.select_related("person", "path").get(pk=submission.pk)
+    if reloaded.is_expense_sheet:
+        return expense_sheet_detail(request, reloaded)
     return submission_detail(request, reloaded)
+
+
+def get_sheet(request, uid, kind=SubmissionKind.TIMESHEET) -> Submission:
+    """A submission of `kind` the caller may see (404 otherwise: a timesheet's id is no expense sheet's)."""
+    submission = get_submission_for_user(request, uid)
+    if submission.kind != kind:
+        raise ApiError(404, "Not found.", "not_found")
+    return submission
 
 
 def invalid(field, message):
@@ -394,7 +418,7 @@ def decision_refusal(exc, submission, acting_user, tier) -> ApiError:
         return ApiError(409, str(exc), "already_decided")
     if tier > found.current_tier:
         # The engine's words ("already decided") fit a step that moved on, not one that has not come yet.
-        return ApiError(409, f"Step {tier} of this timesheet is not the one waiting: step {found.current_tier} of "
+        return ApiError(409, f"Step {tier} of this {found.noun} is not the one waiting: step {found.current_tier} of "
                              f"{found.tier_count} is.", "wrong_tier")
     if not found.approvers.filter(tier=found.current_tier, user=acting_user).exists():
         return ApiError(409, str(exc), "not_approver")
@@ -403,13 +427,13 @@ def decision_refusal(exc, submission, acting_user, tier) -> ApiError:
     return ApiError(409, str(exc), "conflict")
 
 
-def submit_refusal(exc, org, person, acting_user, start, end) -> ApiError:
+def submit_refusal(exc, org, person, acting_user, start, end, kind=SubmissionKind.TIMESHEET) -> ApiError:
     if edit_refusal(person, acting_user):
         return ApiError(403, str(exc), "permission_denied")
     if Locks(org.id).is_closed(start):
         return ApiError(409, str(exc), "closed")
     active = {(s.start, s.end): s.status for s in Submission.objects.filter(
-        org=org, person=person, kind=SubmissionKind.TIMESHEET, status__in=ACTIVE_STATUSES, start__lte=end,
+        org=org, person=person, kind=kind, status__in=ACTIVE_STATUSES, start__lte=end,
         end__gte=start)}
     if (start, end) in active:
         exact = active.pop((start, end))
@@ -418,6 +442,8 @@ def submit_refusal(exc, org, person, acting_user, start, end) -> ApiError:
                             else "already_submitted")
     if active:
         return ApiError(409, str(exc), "overlapping")
+    if kind == SubmissionKind.EXPENSE_SHEET:
+        return ApiError(409, str(exc), "nothing_to_submit")
     return ApiError(409, str(exc), "conflict")
 
 
@@ -480,24 +506,30 @@ def list_timesheets(request, org: OrgSlug, filters: Query[TimesheetFilters]):
     404 for an organisation you are not in; 422 for a malformed filter.
     """
     membership = get_membership(request, org)
-    user = request.user
     f = filters
+    submissions = filtered_submissions(request, membership, f, SubmissionKind.TIMESHEET)
+    return {"items": [submission_out(s) for s in submissions[f.offset: f.offset + f.limit]],
+            "count": submissions.count()}
+
+
+def filtered_submissions(request, membership, f, kind):
+    """The caller's submissions of `kind`, or their inbox (`waiting=me`), or an administrator's pick of `person`."""
+    user = request.user
     if f.waiting == "me":
         submissions = waiting_on(request.org, user)
     else:
         submissions = with_totals(Submission.objects.filter(org=request.org)).order_by("-start", "-id")
+    submissions = submissions.filter(kind=kind)
     person = f.person or ("all" if f.waiting else "me")
     if person in ("me", user.code):
         submissions = submissions.filter(person=user)
     elif not membership.is_admin and not f.waiting:
-        raise PermissionDenied("Only administrators can list other people's timesheets.")
+        raise PermissionDenied(f"Only administrators can list other people's {SubmissionKind(kind).label.lower()}s.")
     elif person != "all":
         submissions = submissions.filter(person__code=person)
     if f.status:
         submissions = submissions.filter(status=f.status)
-    submissions = submissions.select_related("person", "path")
-    count = submissions.count()
-    return {"items": [submission_out(s) for s in submissions[f.offset: f.offset + f.limit]], "count": count}
+    return submissions.select_related("person", "path")
 
 
 @router.get("/orgs/{org}/timesheets/{submission}", summary="One timesheet", **responses({200: SubmissionDetail}, {
@@ -510,7 +542,7 @@ def get_timesheet(request, org: OrgSlug, submission: SubmissionId):
     malformed id.
     """
     get_membership(request, org)
-    return submission_detail(request, get_submission_for_user(request, submission))
+    return submission_detail(request, get_sheet(request, submission))
 
 
 SUBMIT_FORBIDDEN = ("External members log no time; only administrators submit someone else's timesheet; nobody "
@@ -536,13 +568,17 @@ def submit_timesheet(request, org: OrgSlug, payload: SubmitIn):
     already submitted or approved, overlap another timesheet, or lie in a closed period; 422 for days that are not
     within one period.
     """
+    return submit(request, org, payload, SubmissionKind.TIMESHEET)
+
+
+def submit(request, org, payload, kind):
     membership = get_membership(request, org)
     if membership.is_external:
-        raise PermissionDenied("External members do not log time here.")
+        raise PermissionDenied("External members do not log time or expenses here.")
     person = request.user
     if payload.person and payload.person not in ("me", request.user.code):
         if not membership.is_admin:
-            raise PermissionDenied("Only administrators can submit someone else's timesheet.")
+            raise PermissionDenied(f"Only administrators can submit someone else's {SubmissionKind(kind).label.lower()}.")
         member = (Membership.objects.filter(org=request.org, user__code=payload.person, is_active=True)
                   .exclude(role=Role.EXTERNAL).select_related("user").first())
         if member is None:
@@ -556,20 +592,20 @@ def submit_timesheet(request, org: OrgSlug, payload: SubmitIn):
             check_range(request.org, start, end)
         except ApprovalError as exc:
             return invalid("end", str(exc))
+    do_submit = do_submit_expense_sheet if kind == SubmissionKind.EXPENSE_SHEET else do_submit_timesheet
     try:
-        submission = do_submit_timesheet(request.org, person, start, end, acting_user=request.user,
-                                         comment=payload.comment)
+        submission = do_submit(request.org, person, start, end, acting_user=request.user, comment=payload.comment)
     except ApprovalError as exc:
-        raise submit_refusal(exc, request.org, person, request.user, start, end) from None
+        raise submit_refusal(exc, request.org, person, request.user, start, end, kind) from None
     return Status(201, fresh_detail(request, submission))
 
 
-def approver_of(request, org, submission_id):
+def approver_of(request, org, submission_id, kind=SubmissionKind.TIMESHEET):
     """A timesheet the caller approves at some step (404 if they may not see it, 403 if they approve none)."""
     get_membership(request, org)
-    submission = get_submission_for_user(request, submission_id)
+    submission = get_sheet(request, submission_id, kind)
     if not submission.approvers.filter(user=request.user).exists():
-        raise PermissionDenied("You are not an approver of this timesheet."
+        raise PermissionDenied(f"You are not an approver of this {submission.noun}."
                                + (" As an administrator, use override." if request.membership.is_admin else ""))
     return submission
 
@@ -637,10 +673,14 @@ def recall_timesheet(request, org: OrgSlug, submission: SubmissionId):
     Errors: 401 without valid credentials; 403 when it is not yours; 404 when the organisation or timesheet is not
     yours to see; 409 when it no longer waits, or a step is approved already; 422 for a malformed id.
     """
+    return recall(request, org, submission, SubmissionKind.TIMESHEET)
+
+
+def recall(request, org, submission, kind):
     get_membership(request, org)
-    found = get_submission_for_user(request, submission)
+    found = get_sheet(request, submission, kind)
     if found.person_id != request.user.pk:
-        raise PermissionDenied("Only the person who submitted a timesheet can recall it.")
+        raise PermissionDenied(f"Only the person who submitted {found.a_noun} can recall it.")
     try:
         done = do_recall(found, acting_user=request.user)
     except ApprovalError as exc:
@@ -667,8 +707,12 @@ def override_timesheet(request, org: OrgSlug, submission: SubmissionId, payload:
     Errors: 401 without valid credentials; 403 for anyone but administrators; 404 when the organisation or
     timesheet is not yours to see; 409 when its state does not allow the action; 422 without a comment.
     """
+    return override(request, org, submission, payload, SubmissionKind.TIMESHEET)
+
+
+def override(request, org, submission, payload, kind):
     get_admin_membership(request, org)
-    found = get_submission_for_user(request, submission)
+    found = get_sheet(request, submission, kind)
     if not payload.comment.strip():
         return invalid("comment", "Say why you override the approval path: it is kept in the history.")
     action = {"approve": OVERRIDE_APPROVE, "reject": OVERRIDE_REJECT, "reopen": OVERRIDE_REOPEN}[payload.action]
@@ -679,3 +723,212 @@ def override_timesheet(request, org: OrgSlug, submission: SubmissionId, payload:
             raise ApiError(403, str(exc), "permission_denied") from None
         raise state_refusal(exc, Submission.objects.get(pk=found.pk)) from None
     return fresh_detail(request, done)
+
+
+# Expense sheets: a person's open and rejected expenses of one timesheet period, through the same paths, steps,
+# history and error codes as timesheets. The expenses move with the sheet (submitted, approved, rejected, open
+# again), each move in the expense's own audit trail; submitted and approved expenses cannot be changed (409
+# `locked` on the expenses API). Approvers, external ones too, see the expenses and receipts of what they approve.
+
+EXPENSE_SHEET_EXAMPLE = {
+    **{k: v for k, v in SUBMISSION_EXAMPLE.items() if k != "total_seconds"}, "kind": "expense_sheet",
+    "total": "48.20", "currency": "GBP", "expense_count": 2,
+}
+
+
+class ExpenseSheetOut(Schema):
+    id: str = Field(description="The expense sheet's id.", examples=["s4t8m2x9v1zc"])
+    kind: SubmissionKind = Field(examples=["expense_sheet"])
+    person: PersonRef = Field(description="Whose expenses they are.")
+    start: dt.date = Field(description="First day (inclusive).", examples=["2026-03-02"])
+    end: dt.date = Field(description="Last day (inclusive).", examples=["2026-03-08"])
+    status: SubmissionStatus = Field(description="submitted (waiting for approval), approved, rejected, recalled or "
+                                                 "reopened (by an administrator).", examples=["submitted"])
+    path: str | None = Field(description="The id of the path it follows; null when none applied (or it was deleted).",
+                             examples=["a7p2x9m4c8q1"])
+    path_title: str = Field(description="The path's title when it was submitted.", examples=["Lead then client"])
+    tier_count: int = Field(ge=0, description="How many steps it passes; 0 when no approval was needed.", examples=[2])
+    current_tier: int = Field(ge=0, description="The step waiting (1 first) while submitted; afterwards the step "
+                                                "it was decided at. Send it back as `tier` when approving or "
+                                                "rejecting.", examples=[1])
+    total: Decimal = Field(description="Its person's expenses on its days, in the organisation's currency.",
+                           examples=["48.20"])
+    currency: str = Field(description="The organisation's currency.", examples=["GBP"])
+    expense_count: int = Field(ge=0, description="How many expenses its person has on its days.", examples=[2])
+    submitted_at: dt.datetime = Field(description="When it was (last) submitted.", examples=["2026-03-06T17:00:00Z"])
+    decided_at: dt.datetime | None = Field(description="When it was approved or rejected; null otherwise.",
+                                           examples=[None])
+    updated_at: dt.datetime = Field(examples=["2026-03-06T17:00:00Z"])
+
+    model_config = examples(EXPENSE_SHEET_EXAMPLE)
+
+
+class ExpenseSheetList(Page):
+    items: list[ExpenseSheetOut]
+
+    model_config = examples({"items": [EXPENSE_SHEET_EXAMPLE], "count": 1})
+
+
+class ExpenseSheetDetail(ExpenseSheetOut):
+    expenses: list[ExpenseOut] = Field(description="The expenses on its days, with their receipts (download them at "
+                                                   "`/orgs/{org}/expenses/{expense}/receipts/{receipt}`).")
+    tiers: list[TierApprovers] = Field(description="Each step with its approvers.")
+    waiting_for: list[PersonRef] = Field(description="Who may act on the step waiting now (empty unless submitted).")
+    history: list[EventOut] = Field(description="Everything that happened to it, oldest first, with comments.")
+    your_actions: list[Literal["approve", "reject", "recall", "override"]] = Field(
+        description="What you may do with it now.", examples=[["approve", "reject"]])
+
+    model_config = examples({**EXPENSE_SHEET_EXAMPLE, "expenses": [], "tiers": DETAIL_EXAMPLE["tiers"],
+                             "waiting_for": [PERSON_EXAMPLE], "history": DETAIL_EXAMPLE["history"],
+                             "your_actions": ["approve", "reject"]})
+
+
+class ExpenseSheetFilters(TimesheetFilters):
+    model_config = examples({"waiting": "me", "limit": 50, "offset": 0})
+
+
+def expense_sheet_out(submission) -> dict:
+    out = submission_out(submission, total_seconds=0)
+    del out["total_seconds"]
+    # Summed by the database: SQLite drops the cents' zeros, so they are put back.
+    return {**out, "total": to_cents(Decimal(submission.expense_total or 0)), "currency": submission.org.currency,
+            "expense_count": submission.expense_count}
+
+
+def expense_sheet_detail(request, submission) -> dict:
+    """An expense sheet with its expenses and their receipts, steps, approvers and history."""
+    receipts = Prefetch("receipts", queryset=Receipt.objects.order_by("created_at", "id"))
+    expenses = list(sheet_expenses(submission).select_related(
+        "user", "project", "expense_code", "tax_code", "payment_method").prefetch_related(receipts))
+    out = submission_out(submission, total_seconds=0)
+    del out["total_seconds"]
+    return {
+        **out, "total": sum((e.base_total for e in expenses), Decimal("0.00")), "currency": request.org.currency,
+        "expense_count": len(expenses), "expenses": [expense_out(e) for e in expenses],
+        **steps_and_history(request, submission),
+    }
+
+
+NOT_FOUND_SHEET = NOT_FOUND_ORG + (" Also when the expense sheet does not exist or is not yours to see: yours, "
+                                   "those you approve, and for administrators everyone's.")
+EXPENSE_SUBMIT_CONFLICT = ("The expenses cannot be submitted now, and nothing was changed. Code `already_submitted` "
+                           "or `already_approved` (these very days are waiting or approved), `overlapping` (some of "
+                           "the days are in another expense sheet), `closed` (the period is closed) or "
+                           "`nothing_to_submit` (no open or rejected expenses on these days).")
+
+
+@router.get("/orgs/{org}/expense-sheets", summary="List expense sheets", **responses({200: ExpenseSheetList}, {
+    401: NOT_AUTHENTICATED, 403: LIST_FORBIDDEN, 404: NOT_FOUND_ORG, 422: INVALID}))
+def list_expense_sheets(request, org: OrgSlug, filters: Query[ExpenseSheetFilters]):
+    """Your submitted expense sheets, newest period first; with `waiting=me`, the ones whose waiting step you may
+    approve, oldest first. Administrators may name any `person` (or `all`). Each comes with its total in the
+    organisation's currency.
+
+    Errors: 401 without valid credentials; 403 when someone other than an administrator names another `person`;
+    404 for an organisation you are not in; 422 for a malformed filter.
+    """
+    membership = get_membership(request, org)
+    f = filters
+    submissions = filtered_submissions(request, membership, f, SubmissionKind.EXPENSE_SHEET).select_related("org")
+    return {"items": [expense_sheet_out(s) for s in submissions[f.offset: f.offset + f.limit]],
+            "count": submissions.count()}
+
+
+@router.get("/orgs/{org}/expense-sheets/{sheet}", summary="One expense sheet",
+            **responses({200: ExpenseSheetDetail}, {401: NOT_AUTHENTICATED, 404: NOT_FOUND_SHEET, 422: INVALID}))
+def get_expense_sheet(request, org: OrgSlug, sheet: SheetId):
+    """An expense sheet: its expenses with their receipts, the total in the organisation's currency, each step with
+    its approvers, who it waits for, its history with comments, and what you may do with it.
+
+    Errors: 401 without valid credentials; 404 when the organisation or expense sheet is not yours to see; 422 for
+    a malformed id.
+    """
+    get_membership(request, org)
+    return expense_sheet_detail(request, get_sheet(request, sheet, SubmissionKind.EXPENSE_SHEET))
+
+
+@router.post("/orgs/{org}/expense-sheets", summary="Submit an expense sheet", **responses({201: ExpenseSheetDetail}, {
+    400: BAD_BODY, 401: NOT_AUTHENTICATED, 403: SUBMIT_FORBIDDEN, 404: NOT_FOUND_ORG, 409: EXPENSE_SUBMIT_CONFLICT,
+    422: SUBMIT_INVALID}))
+def submit_expense_sheet(request, org: OrgSlug, payload: SubmitIn):
+    """Submit your open and rejected expenses of `start` to `end` (within one timesheet period), or of the whole
+    period of `day`, for approval. The sheet follows the path of the member, else of the expenses' projects, else
+    the organisation's default; with no approval needed it is approved at once. Its expenses cannot be changed while
+    it waits or once approved.
+
+    Errors: 401 without valid credentials; 403 for external members, for someone else's expenses without being an
+    administrator, for a read-only organisation; 404 for an organisation you are not in; 409 when the days are
+    already submitted or approved, overlap another expense sheet, lie in a closed period or hold no open expense;
+    422 for days that are not within one period.
+    """
+    return submit(request, org, payload, SubmissionKind.EXPENSE_SHEET)
+
+
+@router.post("/orgs/{org}/expense-sheets/{sheet}/approve", summary="Approve an expense sheet's step",
+             **responses({200: ExpenseSheetDetail}, {
+                 400: BAD_BODY, 401: NOT_AUTHENTICATED, 403: DECISION_FORBIDDEN, 404: NOT_FOUND_SHEET,
+                 409: DECISION_CONFLICT, 422: INVALID}))
+def approve_expense_sheet(request, org: OrgSlug, sheet: SheetId, payload: DecisionIn):
+    """Approve the step waiting, named by `tier`: the next step waits, or after the last the sheet and its expenses
+    are approved (read-only from then on).
+
+    Errors: as for approving a timesheet's step.
+    """
+    found = approver_of(request, org, sheet, SubmissionKind.EXPENSE_SHEET)
+    try:
+        done = do_approve(found, acting_user=request.user, expected_tier=payload.tier, comment=payload.comment)
+    except ApprovalError as exc:
+        raise decision_refusal(exc, found, request.user, payload.tier) from None
+    return fresh_detail(request, done)
+
+
+@router.post("/orgs/{org}/expense-sheets/{sheet}/reject", summary="Reject an expense sheet",
+             **responses({200: ExpenseSheetDetail}, {
+                 400: BAD_BODY, 401: NOT_AUTHENTICATED, 403: DECISION_FORBIDDEN, 404: NOT_FOUND_SHEET,
+                 409: DECISION_CONFLICT,
+                 422: "The body is malformed, or `comment` is empty: say why, it goes back to the person. "
+                      "Code `invalid`."}))
+def reject_expense_sheet(request, org: OrgSlug, sheet: SheetId, payload: RejectIn):
+    """Reject the step waiting, named by `tier`, with a `comment` saying why: the sheet goes back to its person and
+    its expenses can be changed again.
+
+    Errors: as for rejecting a timesheet.
+    """
+    found = approver_of(request, org, sheet, SubmissionKind.EXPENSE_SHEET)
+    if not payload.comment.strip():
+        return invalid("comment", "Say why you reject it: the comment goes back to the person.")
+    try:
+        done = do_reject(found, acting_user=request.user, comment=payload.comment, expected_tier=payload.tier)
+    except ApprovalError as exc:
+        raise decision_refusal(exc, found, request.user, payload.tier) from None
+    return fresh_detail(request, done)
+
+
+@router.post("/orgs/{org}/expense-sheets/{sheet}/recall", summary="Recall your expense sheet",
+             **responses({200: ExpenseSheetDetail}, {
+                 401: NOT_AUTHENTICATED, 403: "It is not your expense sheet." + READ_ONLY, 404: NOT_FOUND_SHEET,
+                 409: "It is not waiting for approval (code `already_decided`, `recalled` or `reopened`), or a step "
+                      "is approved already (code `approval_started`).",
+                 422: INVALID}))
+def recall_expense_sheet(request, org: OrgSlug, sheet: SheetId):
+    """Take your expense sheet back out of approval, before anyone approved a step; its expenses are open again.
+
+    Errors: as for recalling a timesheet.
+    """
+    return recall(request, org, sheet, SubmissionKind.EXPENSE_SHEET)
+
+
+@router.post("/orgs/{org}/expense-sheets/{sheet}/override", summary="Override an expense sheet's approval",
+             **responses({200: ExpenseSheetDetail}, {
+                 400: BAD_BODY, 401: NOT_AUTHENTICATED,
+                 403: "Only administrators override, and not for someone whose processing is restricted." + READ_ONLY,
+                 404: NOT_FOUND_SHEET,
+                 409: "Its state does not allow this. Code `already_decided`, `recalled` or `reopened`.",
+                 422: "The body is malformed, `action` is unknown, or `comment` is empty. Code `invalid`."}))
+def override_expense_sheet(request, org: OrgSlug, sheet: SheetId, payload: OverrideIn):
+    """As an administrator, `approve`, `reject` or `reopen` any expense sheet outside its path, with a required
+    `comment`; kept in its history as an override with your name.
+
+    Errors: as for overriding a timesheet.
+    """
+    return override(request, org, sheet, payload, SubmissionKind.EXPENSE_SHEET)

@@ -19,7 +19,12 @@ from ninja import Field, File, Path, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from timelive.expenses import actions
-from timelive.expenses.access import expense_membership, get_expense_for_user, visible_expenses
+from timelive.expenses.access import (
+    expense_membership,
+    get_expense_for_user,
+    sheet_reader_membership,
+    visible_expenses,
+)
 from timelive.expenses.forms import ExpenseForm
 from timelive.expenses.models import Expense, ExpenseCode, ExpenseStatus, PaymentMethod, Receipt, TaxCode
 from timelive.expenses.receipts import MAX_RECEIPT_BYTES, MAX_RECEIPTS, check_receipts
@@ -272,12 +277,13 @@ def create_expense(request, org: OrgSlug, payload: ExpenseIn):
 @router.get("/orgs/{org}/expenses/{expense}", summary="One expense", **responses({200: ExpenseOut}, {
     401: NOT_AUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND_EXPENSE, 422: INVALID}))
 def get_expense(request, org: OrgSlug, expense: ExpenseId):
-    """An expense you may see, with its receipts.
+    """An expense you may see, with its receipts: yours, your projects' as a manager, those of expense sheets you
+    approve (external approvers too), and for administrators everyone's.
 
-    Errors: 401 without valid credentials; 403 for external members; 404 when the organisation or expense is not
-    yours to see; 422 for a malformed id.
+    Errors: 401 without valid credentials; 404 when the organisation or expense is not yours to see; 422 for a
+    malformed id.
     """
-    expense_membership(request, org)
+    sheet_reader_membership(request, org)
     return expense_out(_reload(get_expense_for_user(request, expense)))
 
 
@@ -407,12 +413,12 @@ DOWNLOAD["openapi_extra"]["responses"][200] = {
 
 @router.get("/orgs/{org}/expenses/{expense}/receipts/{receipt}", summary="Download a receipt", **DOWNLOAD)
 def download_receipt(request, org: OrgSlug, expense: ExpenseId, receipt: ReceiptId):
-    """The receipt's file.
+    """The receipt's file, for whoever may see its expense (approvers of its expense sheet included).
 
-    Errors: 401 without valid credentials; 403 for external members; 404 when the expense or receipt is not yours
-    to see (or its file is gone); 422 for a malformed id.
+    Errors: 401 without valid credentials; 404 when the expense or receipt is not yours to see (or its file is
+    gone); 422 for a malformed id.
     """
-    expense_membership(request, org)
+    sheet_reader_membership(request, org)
     found = _receipt(request, expense, receipt)
     try:
         handle = found.file.open("rb")

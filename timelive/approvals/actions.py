@@ -11,7 +11,11 @@ override or not): the submission's history. In the same transaction it
 writes the organisation's audit log, in one INSERT: a `timesheet.*` row for
 the transition (period, tier, comment, status old → new), a
 `timesheet.waiting` row naming who must act next when it waits on someone,
-and an `entry.changed` row for each entry whose status moved. Once a
+and an `entry.changed` row for each entry whose status moved. Expense sheets
+take the same steps and write the same `timesheet.*` rows (with details
+kind="expense_sheet" and a label "Expense sheet of …"); their expenses move
+through timelive.expenses.actions.do_set_expense_status, which writes each
+expense's own `expense.changed` row (via "approval", the submission's uid). Once a
 transition commits, the `submission_changed` signal announces it (with who
 is now waiting to act), for notifications to turn into mail.
 """
@@ -79,8 +83,36 @@ def timesheet_entries(submission):
                                     date__gte=submission.start, date__lte=submission.end)
 
 
-def _set_entries(submission, status, now, actor) -> list:
-    """Move the timesheet's entries to `status`; returns the unsaved audit rows of those that moved."""
+def sheet_expenses(submission):
+    """The expenses an expense sheet covers: its person's, on its days (see Expense.objects.for_sheet)."""
+    from timelive.expenses.models import Expense
+
+    return Expense.objects.for_sheet(submission.org, submission.person, submission.start, submission.end)
+
+
+def _set_expenses(submission, status, actor, *, submitting) -> list:
+    """Move the expense sheet's expenses to `status` through the expenses' own audited step.
+
+    Submitting takes the open and rejected expenses; every later step moves the
+    ones the sheet holds (submitted or approved), so an expense added to the
+    period after submitting stays open, with its person, until the sheet is
+    recalled, rejected or reopened and submitted again. The expense rows are
+    written by do_set_expense_status itself, so nothing is added here."""
+    from timelive.expenses.actions import do_set_expense_status
+    from timelive.expenses.models import ExpenseStatus
+
+    held = ((ExpenseStatus.OPEN, ExpenseStatus.REJECTED) if submitting
+            else (ExpenseStatus.SUBMITTED, ExpenseStatus.APPROVED))
+    do_set_expense_status(sheet_expenses(submission).filter(status__in=held), ExpenseStatus(str(status)),
+                          acting_user=actor, submission=submission.uid)
+    return []
+
+
+def _set_entries(submission, status, now, actor, *, submitting=False) -> list:
+    """Move the timesheet's entries (an expense sheet's expenses) to `status`; returns the unsaved
+    audit rows of those that moved."""
+    if submission.is_expense_sheet:
+        return _set_expenses(submission, status, actor, submitting=submitting)
     entries = timesheet_entries(submission)
     moved = entries.exclude(status=status).values_list("uid", "status", "date", "project__code", "project__name")
     rows = [
@@ -120,8 +152,8 @@ def _waiting_approvers(submission) -> list[tuple[int, str, str | None]]:
 
 
 def submission_label(submission) -> str:
-    name = submission.person.full_name
-    return f"Timesheet of {name} · {submission.range_label}" if name else f"Timesheet · {submission.range_label}"
+    name, kind = submission.person.full_name, submission.get_kind_display()
+    return f"{kind} of {name} · {submission.range_label}" if name else f"{kind} · {submission.range_label}"
 
 
 def _submission_row(submission, actor, event, *, before: dict, now, comment="", tier=None, **details):
@@ -131,7 +163,8 @@ def _submission_row(submission, actor, event, *, before: dict, now, comment="", 
         target_label=submission_label(submission), created_at=now,
         period=[submission.start.isoformat(), submission.end.isoformat()],
         tier=submission.current_tier if tier is None else tier, tiers=submission.tier_count, comment=comment,
-        changes=field_changes(before, _state(submission), ("status", "current_tier")), **details,
+        changes=field_changes(before, _state(submission), ("status", "current_tier")),
+        **({"kind": submission.kind} if submission.is_expense_sheet else {}), **details,
     )
 
 
@@ -180,11 +213,11 @@ def _state_problem(submission) -> str:
     """Why a submission that is not waiting cannot be approved or rejected, in words."""
     person = submission.person
     return {
-        SubmissionStatus.APPROVED: "This timesheet is already approved.",
-        SubmissionStatus.REJECTED: f"This timesheet was rejected; it waits for {person} to submit it again.",
-        SubmissionStatus.RECALLED: f"{person} recalled this timesheet, so there is nothing to approve or reject.",
-        SubmissionStatus.REOPENED: "An administrator reopened this timesheet, so there is nothing to approve or reject.",
-    }.get(submission.status, "This timesheet is not waiting for approval.")
+        SubmissionStatus.APPROVED: f"This {submission.noun} is already approved.",
+        SubmissionStatus.REJECTED: f"This {submission.noun} was rejected; it waits for {person} to submit it again.",
+        SubmissionStatus.RECALLED: f"{person} recalled this {submission.noun}, so there is nothing to approve or reject.",
+        SubmissionStatus.REOPENED: f"An administrator reopened this {submission.noun}, so there is nothing to approve or reject.",
+    }.get(submission.status, f"This {submission.noun} is not waiting for approval.")
 
 
 # Submitting
@@ -208,6 +241,33 @@ def do_submit_timesheet(org, person, start: dt.date, end: dt.date, *, acting_use
     submission again. Someone other than the person acting is an
     administrator's override (the view checks the role).
     """
+    return _submit(SubmissionKind.TIMESHEET, org, person, start, end, acting_user=acting_user, comment=comment)
+
+
+@transition
+def do_submit_expense_sheet(org, person, start: dt.date, end: dt.date, *, acting_user, comment="") -> Submission:
+    """Submit `person`'s open and rejected expenses from `start` to `end` (within one timesheet period).
+
+    The same rules as a timesheet: one period at a time, the path resolved from
+    the member, the expenses' projects and the organisation's default, the same
+    steps; an expense sheet with nothing open in it is refused.
+    """
+    return _submit(SubmissionKind.EXPENSE_SHEET, org, person, start, end, acting_user=acting_user, comment=comment)
+
+
+def sheet_project_ids(kind, org, person, start, end) -> set:
+    """The projects a sheet of `kind` would hold: what its path is resolved from."""
+    if kind == SubmissionKind.EXPENSE_SHEET:
+        from timelive.expenses.models import EDITABLE_STATUSES, Expense
+
+        items = Expense.objects.for_sheet(org, person, start, end).filter(status__in=EDITABLE_STATUSES)
+    else:
+        items = TimeEntry.objects.filter(org=org, user=person, date__gte=start, date__lte=end)
+    return set(items.order_by().values_list("project_id", flat=True).distinct())
+
+
+def _submit(kind, org, person, start, end, *, acting_user, comment) -> Submission:
+    noun = SubmissionKind(kind).label.lower()
     check_range(org, start, end)
     comment = _clean_comment(comment)
     ensure_setup(org)
@@ -218,16 +278,19 @@ def do_submit_timesheet(org, person, start: dt.date, end: dt.date, *, acting_use
     locks = Locks(org.id)
     if locks.is_closed(start):
         raise ApprovalError(locks.closed_message("it cannot be submitted"))
-    overlapping = (Submission.objects.filter(org=org, person=person, kind=SubmissionKind.TIMESHEET,
+    overlapping = (Submission.objects.filter(org=org, person=person, kind=kind,
                                              status__in=ACTIVE_STATUSES, start__lte=end, end__gte=start)
                    .exclude(start=start, end=end).first())
     if overlapping is not None:
         raise ApprovalError(f"{overlapping.range_label} is already {overlapping.get_status_display().lower()}; "
-                            "a day can be in one timesheet at a time.")
+                            f"a day can be in one {noun} at a time.")
     submission = (Submission.objects.select_for_update(of=("self",))
-                  .filter(org=org, person=person, kind=SubmissionKind.TIMESHEET, start=start, end=end).first())
+                  .filter(org=org, person=person, kind=kind, start=start, end=end).first())
     if submission is not None and submission.status in ACTIVE_STATUSES:
-        raise ApprovalError(f"This timesheet is already {submission.get_status_display().lower()}.")
+        raise ApprovalError(f"This {noun} is already {submission.get_status_display().lower()}.")
+    project_ids = sheet_project_ids(kind, org, person, start, end)
+    if kind == SubmissionKind.EXPENSE_SHEET and not project_ids:
+        raise ApprovalError(f"There are no open expenses from {start:%-d %b} to {end:%-d %b %Y} to submit.")
     is_override = acting_user.pk != person.pk
     refusal = edit_refusal(person, acting_user)
     if refusal:
@@ -235,10 +298,8 @@ def do_submit_timesheet(org, person, start: dt.date, end: dt.date, *, acting_use
     now = timezone.now()
     again = submission is not None
     if submission is None:
-        submission = Submission(org=org, person=person, kind=SubmissionKind.TIMESHEET, start=start, end=end)
+        submission = Submission(org=org, person=person, kind=kind, start=start, end=end)
     before = _state(submission) if again else {}
-    entries = TimeEntry.objects.filter(org=org, user=person, date__gte=start, date__lte=end)
-    project_ids = set(entries.values_list("project_id", flat=True).distinct())
     path = resolve_path(org, membership, project_ids)
     approvers = tier_approvers(org, path, membership, project_ids) if path is not None else {}
     submission.path = path
@@ -267,12 +328,12 @@ def do_submit_timesheet(org, person, start: dt.date, end: dt.date, *, acting_use
         submission.status = SubmissionStatus.APPROVED
         submission.decided_at = now
         submission.save(update_fields=["status", "decided_at"])
-        rows += _set_entries(submission, EntryStatus.APPROVED, now, acting_user)
+        rows += _set_entries(submission, EntryStatus.APPROVED, now, acting_user, submitting=True)
         event = _event(submission, None, EventAction.APPROVED, comment="No approval is required.", now=now)
         rows.append(_submission_row(submission, None, AuditEvent.TIMESHEET_APPROVED, before=before, now=now,
                                     comment=event.comment, final=True))
     else:
-        rows += _set_entries(submission, EntryStatus.SUBMITTED, now, acting_user)
+        rows += _set_entries(submission, EntryStatus.SUBMITTED, now, acting_user, submitting=True)
     _announce(submission, event, rows, now)
     return submission
 
@@ -288,10 +349,10 @@ def do_approve(submission, *, acting_user, expected_tier: int | None = None, com
     if submission.status != SubmissionStatus.SUBMITTED:
         raise ApprovalError(_state_problem(submission))
     if expected_tier is not None and expected_tier != submission.current_tier:
-        raise ApprovalError(f"Step {expected_tier} of this timesheet has already been decided by someone else; "
+        raise ApprovalError(f"Step {expected_tier} of this {submission.noun} has already been decided by someone else; "
                             "it now shows its current state.")
     if not submission.approvers.filter(tier=submission.current_tier, user=acting_user).exists():
-        raise ApprovalError(f"You are not an approver of step {submission.current_tier} of this timesheet.")
+        raise ApprovalError(f"You are not an approver of step {submission.current_tier} of this {submission.noun}.")
     _refuse_if_restricted(submission, acting_user)
     now = timezone.now()
     event = _event(submission, acting_user, EventAction.APPROVED, comment=comment, now=now)
@@ -320,10 +381,10 @@ def do_reject(submission, *, acting_user, comment, expected_tier: int | None = N
     if submission.status != SubmissionStatus.SUBMITTED:
         raise ApprovalError(_state_problem(submission))
     if expected_tier is not None and expected_tier != submission.current_tier:
-        raise ApprovalError(f"Step {expected_tier} of this timesheet has already been decided by someone else; "
+        raise ApprovalError(f"Step {expected_tier} of this {submission.noun} has already been decided by someone else; "
                             "it now shows its current state.")
     if not submission.approvers.filter(tier=submission.current_tier, user=acting_user).exists():
-        raise ApprovalError(f"You are not an approver of step {submission.current_tier} of this timesheet.")
+        raise ApprovalError(f"You are not an approver of step {submission.current_tier} of this {submission.noun}.")
     _refuse_if_restricted(submission, acting_user)
     now = timezone.now()
     event = _event(submission, acting_user, EventAction.REJECTED, comment=comment, now=now)
@@ -344,12 +405,12 @@ def do_recall(submission, *, acting_user, comment="") -> Submission:
     comment = _clean_comment(comment)
     submission = _lock(submission)
     if submission.person_id != acting_user.pk:
-        raise ApprovalError("Only the person who submitted a timesheet can recall it.")
+        raise ApprovalError(f"Only the person who submitted {submission.a_noun} can recall it.")
     if submission.status != SubmissionStatus.SUBMITTED:
-        raise ApprovalError(f"This timesheet is {submission.get_status_display().lower()}; only a timesheet waiting "
-                            "for approval can be recalled.")
+        raise ApprovalError(f"This {submission.noun} is {submission.get_status_display().lower()}; "
+                            f"only {submission.a_noun} waiting for approval can be recalled.")
     if not submission.may_recall:
-        raise ApprovalError("Someone has already approved a step of this timesheet, so it cannot be recalled. "
+        raise ApprovalError(f"Someone has already approved a step of this {submission.noun}, so it cannot be recalled. "
                             "Ask an approver to reject it, or an administrator to reopen it.")
     now = timezone.now()
     event = _event(submission, acting_user, EventAction.RECALLED, comment=comment, now=now)
@@ -390,12 +451,12 @@ def do_override(submission, action: str, *, acting_user, comment="") -> Submissi
         new_status, entry_status, event_action = SubmissionStatus.APPROVED, EntryStatus.APPROVED, EventAction.APPROVED
     elif action == OVERRIDE_REJECT:
         if status not in ACTIVE_STATUSES:
-            raise ApprovalError(f"This timesheet is {submission.get_status_display().lower()}; only a submitted or "
-                                "approved timesheet can be rejected.")
+            raise ApprovalError(f"This {submission.noun} is {submission.get_status_display().lower()}; only a submitted or "
+                                f"approved {submission.noun} can be rejected.")
         new_status, entry_status, event_action = SubmissionStatus.REJECTED, EntryStatus.REJECTED, EventAction.REJECTED
     else:
         if status not in ACTIVE_STATUSES:
-            raise ApprovalError(f"This timesheet is {submission.get_status_display().lower()}; its time is already "
+            raise ApprovalError(f"This {submission.noun} is {submission.get_status_display().lower()}; it is already "
                                 "open for changes.")
         new_status, entry_status, event_action = SubmissionStatus.REOPENED, EntryStatus.OPEN, EventAction.REOPENED
     event = _event(submission, acting_user, event_action, comment=comment, is_override=True, now=now)

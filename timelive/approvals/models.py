@@ -3,8 +3,8 @@
 A path has up to five tiers; each tier names its approvers by person and/or by
 relation (the project's manager or team lead, the employee's manager). Any one
 approver of a tier can approve it. A submission (a person's timesheet for a
-period, later an expense sheet) moves tier by tier; its history is an
-append-only list of events.
+period, or their expense sheet: the open and rejected expenses of a period)
+moves tier by tier; its history is an append-only list of events.
 
 Which path applies (see paths.resolve_path): the member's own assignment, else
 the paths of the projects in the timesheet (a project without one counts as
@@ -146,7 +146,8 @@ class MemberApproval(models.Model):
 
 class SubmissionKind(models.TextChoices):
     TIMESHEET = "timesheet", "Timesheet"
-    # Expense sheets will travel the same paths.
+    # A person's open (or rejected) expenses of one timesheet period; the same paths, the same steps.
+    EXPENSE_SHEET = "expense_sheet", "Expense sheet"
 
 
 class SubmissionStatus(models.TextChoices):
@@ -207,6 +208,20 @@ class Submission(models.Model):
         if self.start.year == self.end.year:
             return f"{self.start:%-d %b} – {self.end:%-d %b %Y}"
         return f"{self.start:%-d %b %Y} – {self.end:%-d %b %Y}"
+
+    @property
+    def is_expense_sheet(self) -> bool:
+        return self.kind == SubmissionKind.EXPENSE_SHEET
+
+    @property
+    def noun(self) -> str:
+        """What it is, in words: "timesheet" or "expense sheet"."""
+        return self.get_kind_display().lower()
+
+    @property
+    def a_noun(self) -> str:
+        """"a timesheet", "an expense sheet"."""
+        return f"an {self.noun}" if self.noun[0] in "aeiou" else f"a {self.noun}"
 
     @property
     def is_waiting(self) -> bool:

@@ -8,6 +8,7 @@ org_urlpatterns = [
     path("approvals/", views.inbox, name="inbox"),
     path("approvals/approve/", views.bulk_approve, name="bulk_approve"),
     path("approvals/submit/", views.submit, name="submit"),
+    path("approvals/submit-expenses/", views.submit_expenses, name="submit_expenses"),
     path("approvals/timesheets/<str:uid>/", views.submission_detail, name="submission"),
     path("approvals/timesheets/<str:uid>/approve/", views.approve, name="approve"),
     path("approvals/timesheets/<str:uid>/reject/", views.reject, name="reject"),

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from timelive.expenses.models import EDITABLE_STATUSES, Expense
 from timelive.orgs.access import get_admin_membership, get_member_for_user, get_membership
 from timelive.orgs.models import Membership
 from timelive.tracking.entries import user_zone
@@ -35,7 +36,10 @@ from .actions import (
     do_recall,
     do_reject,
     do_save_path,
+    do_submit_expense_sheet,
     do_submit_timesheet,
+    sheet_expenses,
+    sheet_project_ids,
     timesheet_entries,
 )
 from .forms import (
@@ -54,6 +58,7 @@ from .models import (
     ProjectApproval,
     Submission,
     SubmissionApprover,
+    SubmissionKind,
     SubmissionStatus,
 )
 from .paths import ensure_setup, resolve_path, tier_approvers
@@ -63,11 +68,19 @@ RECENT = 10
 
 
 def with_totals(submissions):
-    """Each submission with `total_seconds`: the time its person logged on its days, now."""
+    """Each submission with `total_seconds`: the time its person logged on its days, now; and for an
+    expense sheet `expense_total` and `expense_count`: its person's expenses on its days, in the
+    organisation's currency (subqueries: the list stays one query)."""
     seconds = (TimeEntry.objects.filter(org=OuterRef("org"), user=OuterRef("person"), date__gte=OuterRef("start"),
                                         date__lte=OuterRef("end"))
                .order_by().values("user").annotate(total=Sum("duration")).values("total"))
-    return submissions.annotate(total_seconds=Coalesce(Subquery(seconds), 0))
+    spent = (Expense.objects.filter(org=OuterRef("org"), user=OuterRef("person"), date__gte=OuterRef("start"),
+                                    date__lte=OuterRef("end")).order_by().values("user"))
+    return submissions.annotate(
+        total_seconds=Coalesce(Subquery(seconds), 0),
+        expense_total=Subquery(spent.annotate(total=Sum("base_total")).values("total")),
+        expense_count=Coalesce(Subquery(spent.annotate(n=Count("id")).values("n")), 0),
+    )
 
 
 def waiting_on(org, user):
@@ -205,16 +218,73 @@ def submit(request, slug):
     }, status=400 if form.errors else 200)
 
 
+@login_required
+def submit_expenses(request, slug):
+    """Submit your open and rejected expenses of one timesheet period as an expense sheet."""
+    membership = timesheet_membership(request, slug)
+    org, person = request.org, request.user
+    day_text = request.POST.get("day") or request.GET.get("day")
+    day = parse_day(day_text) if day_text else timezone.localdate(timezone=user_zone(person))
+    period = period_bounds(org, day)
+    form = SubmitForm(request.POST or None, period=period, initial={"start": period[0], "end": period[1]})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            submission = do_submit_expense_sheet(org, person, data["start"], data["end"], acting_user=person,
+                                                 comment=data["comment"])
+        except ApprovalError as exc:
+            form.add_error(None, str(exc))
+        else:
+            if submission.status == SubmissionStatus.APPROVED:
+                messages.success(request, f"Submitted the expenses of {submission.range_label}: no approval is needed, "
+                                          "so they are approved.")
+            else:
+                messages.success(request, f"Submitted the expenses of {submission.range_label} for approval.")
+            return redirect("approvals:submission", slug=slug, uid=submission.uid)
+    expenses = list(Expense.objects.for_sheet(org, person, *period).filter(status__in=EDITABLE_STATUSES)
+                    .select_related("project", "expense_code"))
+    project_ids = sheet_project_ids(SubmissionKind.EXPENSE_SHEET, org, person, *period)
+    path = resolve_path(org, membership, project_ids)
+    previous, following = period[0] - dt.timedelta(days=1), period[1] + dt.timedelta(days=1)
+    return render(request, "approvals/submit_expenses.html", {
+        "form": form, "period": period, "day": day, "expenses": expenses,
+        "total": sum((e.base_total for e in expenses), start=0), "previous": previous, "following": following,
+        "path": path, "tiers": approver_names(org, path, membership, project_ids),
+    }, status=400 if form.errors else 200)
+
+
 # One submission
 
 
+def render_expense_sheet(request, submission, context, status):
+    expenses = list(sheet_expenses(submission).select_related("project", "expense_code", "user")
+                    .prefetch_related("receipts"))
+    context.update({"expenses": expenses, "total": sum((e.base_total for e in expenses), start=0), "entries": []})
+    return render(request, "approvals/submission.html", context, status=status)
+
+
 def render_submission(request, submission, *, approve_form=None, reject_form=None, status=200):
+    if submission.is_expense_sheet:
+        return render_expense_sheet(request, submission, submission_context(request, submission, approve_form,
+                                                                            reject_form), status)
     entries = list(timesheet_entries(submission).select_related("project", "task").order_by("date", "start", "id"))
     per_day, per_project = defaultdict(int), defaultdict(int)
     for entry in entries:
         per_day[entry.date] += entry.duration
         per_project[str(entry.project)] += entry.duration
     days = [submission.start + dt.timedelta(days=i) for i in range((submission.end - submission.start).days + 1)]
+    context = submission_context(request, submission, approve_form, reject_form)
+    context.update({
+        "entries": entries,
+        "days": [(d, per_day.get(d, 0)) for d in days],
+        "projects": sorted(per_project.items()),
+        "total": sum(per_day.values()),
+    })
+    return render(request, "approvals/submission.html", context, status=status)
+
+
+def submission_context(request, submission, approve_form, reject_form) -> dict:
+    """What a submission's page shows whatever its kind: approvers, history, the forms."""
     approvers = defaultdict(list)
     for approver in submission.approvers.select_related("user"):
         approvers[approver.tier].append(approver.user)
@@ -222,12 +292,8 @@ def render_submission(request, submission, *, approve_form=None, reject_form=Non
     is_waiting = submission.status == SubmissionStatus.SUBMITTED
     may_decide = is_waiting and any(u.pk == me for u in approvers.get(submission.current_tier, []))
     initial = {"tier": submission.current_tier}
-    return render(request, "approvals/submission.html", {
+    return {
         "submission": submission,
-        "entries": entries,
-        "days": [(d, per_day.get(d, 0)) for d in days],
-        "projects": sorted(per_project.items()),
-        "total": sum(per_day.values()),
         "tiers": [(tier, approvers.get(tier, [])) for tier in range(1, submission.tier_count + 1)],
         "events": submission.events.select_related("actor"),
         "may_decide": may_decide,
@@ -236,7 +302,7 @@ def render_submission(request, submission, *, approve_form=None, reject_form=Non
         "approve_form": approve_form or DecisionForm(initial=initial, auto_id="approve_%s"),
         "reject_form": reject_form or DecisionForm(initial=initial, rejecting=True, auto_id="reject_%s"),
         "week": week_start(submission.start, request.org.week_start),
-    }, status=status)
+    }
 
 
 @login_required
@@ -249,7 +315,7 @@ def _decide(request, slug, uid, *, rejecting: bool):
     get_membership(request, slug)
     submission = get_submission_for_user(request, uid)
     if not submission.approvers.filter(user=request.user).exists():
-        raise PermissionDenied("You are not an approver of this timesheet."
+        raise PermissionDenied(f"You are not an approver of this {submission.noun}."
                                + (" As an administrator, use Override." if request.membership.is_admin else ""))
     form = DecisionForm(request.POST, rejecting=rejecting, auto_id=("reject_%s" if rejecting else "approve_%s"))
     status = 400
@@ -268,12 +334,12 @@ def _decide(request, slug, uid, *, rejecting: bool):
             submission.refresh_from_db()
         else:
             if rejecting:
-                messages.success(request, f"Rejected {done.person}'s timesheet for {done.range_label}; "
+                messages.success(request, f"Rejected {done.person}'s {done.noun} for {done.range_label}; "
                                           "it went back to them with your comment.")
             elif done.status == SubmissionStatus.APPROVED:
-                messages.success(request, f"Approved {done.person}'s timesheet for {done.range_label}.")
+                messages.success(request, f"Approved {done.person}'s {done.noun} for {done.range_label}.")
             else:
-                messages.success(request, f"Approved step {data['tier']} of {done.person}'s timesheet for "
+                messages.success(request, f"Approved step {data['tier']} of {done.person}'s {done.noun} for "
                                           f"{done.range_label}; step {done.current_tier} is next.")
             return redirect("approvals:inbox", slug=slug)
     forms_ = {"reject_form": form} if rejecting else {"approve_form": form}
@@ -297,7 +363,7 @@ def recall(request, slug, uid):
     get_membership(request, slug)
     submission = get_submission_for_user(request, uid)
     if submission.person_id != request.user.pk:
-        raise PermissionDenied("Only the person who submitted a timesheet can recall it.")
+        raise PermissionDenied(f"Only the person who submitted {submission.a_noun} can recall it.")
     back = reverse("approvals:submission", args=[slug, uid])
     if request.method == "POST":
         try:
@@ -305,8 +371,18 @@ def recall(request, slug, uid):
         except ApprovalError as exc:
             messages.error(request, str(exc))
             return redirect(back)
+        if submission.is_expense_sheet:
+            messages.success(request, f"Recalled the expenses of {submission.range_label}: they can be changed again.")
+            return redirect("expenses:list", slug=slug)
         messages.success(request, f"Recalled {submission.range_label}: its time is open for changes again.")
         return redirect("tracking:week", slug=slug, day=week_start(submission.start, request.org.week_start).isoformat())
+    if submission.is_expense_sheet:
+        return render(request, "orgs/confirm.html", {
+            "title": "Recall this expense sheet?",
+            "message": f"The expenses of {submission.range_label} go back to you, out of approval, and can be changed "
+                       "again. Submit them again when they are ready.",
+            "button": "Recall", "cancel_url": back,
+        })
     return render(request, "orgs/confirm.html", {
         "title": "Recall this timesheet?",
         "message": f"{submission.range_label} goes back to you, out of approval, and its time can be changed again. "
@@ -328,7 +404,7 @@ def override(request, slug, uid):
         except ApprovalError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Done. The override is recorded in the timesheet's history with your name.")
+            messages.success(request, f"Done. The override is recorded in the {submission.noun}'s history with your name.")
             return redirect("approvals:submission", slug=slug, uid=uid)
     return render(request, "approvals/override.html", {"submission": submission, "form": form},
                   status=400 if form.errors else 200)

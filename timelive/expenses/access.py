@@ -7,7 +7,7 @@ changes an expense (403 for the administrators and managers who see it).
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
 from timelive.orgs.access import get_admin_membership, get_membership
@@ -16,6 +16,12 @@ from timelive.orgs.models import Role
 from .models import ExchangeRate, Expense, ExpenseCode, PaymentMethod, Receipt, TaxCode
 
 NOT_YOURS = "Only the person who spent it can change an expense; you can see it, not change it."
+
+
+def sheet_reader_membership(request, slug, **kwargs):
+    """The requester's membership, for reading one expense or receipt: external members may approve
+    expense sheets, and see what they approve (visible_expenses decides what)."""
+    return get_membership(request, slug, **kwargs)
 
 
 def expense_membership(request, slug, **kwargs):
@@ -32,7 +38,10 @@ def expense_admin_membership(request, slug, **kwargs):
 
 def visible_expenses(request):
     """Expenses the requester may see: their own; a manager also those on projects they manage or
-    lead; an administrator everyone's."""
+    lead; an approver of an expense sheet (external members too) the expenses on its days; an
+    administrator everyone's."""
+    from timelive.approvals.models import SubmissionApprover, SubmissionKind
+
     expenses = Expense.objects.filter(org=request.org)
     membership = request.membership
     if membership.is_admin:
@@ -40,7 +49,12 @@ def visible_expenses(request):
     mine = Q(user=request.user)
     if membership.role == Role.MANAGER:
         mine |= Q(project__project_manager=request.user) | Q(project__team_lead=request.user)
-    return expenses.filter(mine)
+    # Approving a sheet means seeing what is in it, receipts included, at any of its steps.
+    approves = SubmissionApprover.objects.filter(
+        user=request.user, submission__org=request.org, submission__kind=SubmissionKind.EXPENSE_SHEET,
+        submission__person=OuterRef("user"), submission__start__lte=OuterRef("date"),
+        submission__end__gte=OuterRef("date"))
+    return expenses.filter(mine | Exists(approves))
 
 
 def _row(queryset, **lookup):

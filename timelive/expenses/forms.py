@@ -116,6 +116,21 @@ class ExpenseForm(forms.ModelForm):
             for field, messages in exc.errors.items():
                 for message in messages:
                     self.add_error(field if field in self.fields else None, message)
+            return
+        # A submitted or approved expense is refused as locked when saved; this is about open ones.
+        sheet = sheet_holding(expense) if expense.is_editable else None
+        if sheet is not None:
+            self.add_error("date", f"Your expenses of {sheet.range_label} are {sheet.get_status_display().lower()}: "
+                                   "choose another day, or recall that expense sheet first.")
+
+
+def sheet_holding(expense):
+    """The person's expense sheet that is waiting or approved for the expense's day, if any: an open expense
+    there could never be submitted (a day is in one sheet at a time), so none is added or moved there."""
+    from timelive.approvals.models import ACTIVE_STATUSES, Submission, SubmissionKind
+
+    return Submission.objects.filter(org=expense.org, person_id=expense.user_id, kind=SubmissionKind.EXPENSE_SHEET,
+                                     status__in=ACTIVE_STATUSES, start__lte=expense.date, end__gte=expense.date).first()
 
 
 class PeriodForm(forms.Form):

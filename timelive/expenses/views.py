@@ -38,6 +38,7 @@ from .access import (
     get_payment_method_for_user,
     get_receipt_for_user,
     get_tax_code_for_user,
+    sheet_reader_membership,
     visible_expenses,
 )
 from .forms import ExchangeRateForm, ExpenseCodeForm, ExpenseForm, PaymentMethodForm, PeriodForm, TaxCodeForm
@@ -162,7 +163,7 @@ def expense_new(request, slug):
 
 @login_required
 def expense_detail(request, slug, uid):
-    expense_membership(request, slug)
+    sheet_reader_membership(request, slug)
     expense = get_expense_for_user(request, uid)
     own = expense.user_id == request.user.pk
     return render(request, "expenses/detail.html", {
@@ -230,7 +231,7 @@ def expense_delete(request, slug, uid):
 @require_safe
 def receipt_file(request, slug, uid):
     """Receipts are only ever served here, after the access check."""
-    expense_membership(request, slug)
+    sheet_reader_membership(request, slug)
     receipt = get_receipt_for_user(request, uid)
     try:
         handle = receipt.file.open("rb")
