@@ -4,6 +4,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.dev-installed
 ENTRIES ?= 1000000
+# One test worker per core (pytest-xdist); PYTEST_ARGS="-k name" for a part, "-n 0" for one process.
+PYTEST_ARGS ?= -n auto
 
 .PHONY: run test bench lint install clean
 

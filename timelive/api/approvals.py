@@ -23,6 +23,7 @@ from timelive.approvals.access import get_path_for_user, get_submission_for_user
 from timelive.approvals.actions import (
     MAX_COMMENT,
     OVERRIDE_APPROVE,
+    OVERRIDE_DELETE,
     OVERRIDE_REJECT,
     OVERRIDE_REOPEN,
     ApprovalError,
@@ -88,6 +89,7 @@ STATE_CODES = {
     SubmissionStatus.REJECTED: "already_decided",
     SubmissionStatus.RECALLED: "recalled",
     SubmissionStatus.REOPENED: "reopened",
+    SubmissionStatus.DELETED: "deleted",
 }
 
 
@@ -290,9 +292,10 @@ class RejectIn(DecisionIn):
 
 
 class OverrideIn(Schema):
-    action: Literal["approve", "reject", "reopen"] = Field(
+    action: Literal["approve", "reject", "reopen", "delete"] = Field(
         description="approve: approved now, skipping the remaining steps; reject: back to its person; reopen: out "
-                    "of approval, its time open for changes again.", examples=["reopen"])
+                    "of approval, its time open for changes again; delete: its time entries (or expenses) removed for good, "
+                    "whatever their state, each deletion in the audit log.", examples=["reopen"])
     comment: str = Field(max_length=MAX_COMMENT, description="Why: required, kept in the history with your name.",
                          examples=["Tuesday belongs to another project."])
 
@@ -662,7 +665,7 @@ def reject_timesheet(request, org: OrgSlug, submission: SubmissionId, payload: R
 @router.post("/orgs/{org}/timesheets/{submission}/recall", summary="Recall your timesheet",
              **responses({200: SubmissionDetail}, {
                  401: NOT_AUTHENTICATED, 403: "It is not your timesheet." + READ_ONLY, 404: NOT_FOUND_SUBMISSION,
-                 409: "It is not waiting for approval (code `already_decided`, `recalled` or `reopened`), or a step "
+                 409: "It is not waiting for approval (code `already_decided`, `recalled`, `reopened` or `deleted`), or a step "
                       "is approved already (code `approval_started`: ask an approver to reject it, or an "
                       "administrator to reopen it).",
                  422: INVALID}))
@@ -697,11 +700,13 @@ def recall(request, org, submission, kind):
                  403: "Only administrators override, and not for someone whose processing is restricted." + READ_ONLY,
                  404: NOT_FOUND_SUBMISSION,
                  409: "Its state does not allow this: only a waiting timesheet can be approved, a waiting or approved "
-                      "one rejected or reopened. Code `already_decided`, `recalled` or `reopened` (the state found).",
+                      "one rejected or reopened, and a deleted one not deleted again. Code `already_decided`, "
+                      "`recalled`, `reopened` or `deleted` (the state found).",
                  422: "The body is malformed, `action` is unknown, or `comment` is empty. Code `invalid`."}))
 def override_timesheet(request, org: OrgSlug, submission: SubmissionId, payload: OverrideIn):
     """As an administrator, act on any timesheet outside its path: `approve` it now (skipping the remaining steps),
-    `reject` it back to its person, or `reopen` it (out of approval, its time open for changes again). The
+    `reject` it back to its person, `reopen` it (out of approval, its time open for changes again), or `delete` it
+    (its time entries removed for good, locked or not, each deletion audited). The
     `comment` is required and the act is kept in its history as an override, with your name.
 
     Errors: 401 without valid credentials; 403 for anyone but administrators; 404 when the organisation or
@@ -715,7 +720,8 @@ def override(request, org, submission, payload, kind):
     found = get_sheet(request, submission, kind)
     if not payload.comment.strip():
         return invalid("comment", "Say why you override the approval path: it is kept in the history.")
-    action = {"approve": OVERRIDE_APPROVE, "reject": OVERRIDE_REJECT, "reopen": OVERRIDE_REOPEN}[payload.action]
+    action = {"approve": OVERRIDE_APPROVE, "reject": OVERRIDE_REJECT, "reopen": OVERRIDE_REOPEN,
+              "delete": OVERRIDE_DELETE}[payload.action]
     try:
         done = do_override(found, action, acting_user=request.user, comment=payload.comment)
     except ApprovalError as exc:
@@ -907,7 +913,7 @@ def reject_expense_sheet(request, org: OrgSlug, sheet: SheetId, payload: RejectI
 @router.post("/orgs/{org}/expense-sheets/{sheet}/recall", summary="Recall your expense sheet",
              **responses({200: ExpenseSheetDetail}, {
                  401: NOT_AUTHENTICATED, 403: "It is not your expense sheet." + READ_ONLY, 404: NOT_FOUND_SHEET,
-                 409: "It is not waiting for approval (code `already_decided`, `recalled` or `reopened`), or a step "
+                 409: "It is not waiting for approval (code `already_decided`, `recalled`, `reopened` or `deleted`), or a step "
                       "is approved already (code `approval_started`).",
                  422: INVALID}))
 def recall_expense_sheet(request, org: OrgSlug, sheet: SheetId):
@@ -923,7 +929,7 @@ def recall_expense_sheet(request, org: OrgSlug, sheet: SheetId):
                  400: BAD_BODY, 401: NOT_AUTHENTICATED,
                  403: "Only administrators override, and not for someone whose processing is restricted." + READ_ONLY,
                  404: NOT_FOUND_SHEET,
-                 409: "Its state does not allow this. Code `already_decided`, `recalled` or `reopened`.",
+                 409: "Its state does not allow this. Code `already_decided`, `recalled`, `reopened` or `deleted`.",
                  422: "The body is malformed, `action` is unknown, or `comment` is empty. Code `invalid`."}))
 def override_expense_sheet(request, org: OrgSlug, sheet: SheetId, payload: OverrideIn):
     """As an administrator, `approve`, `reject` or `reopen` any expense sheet outside its path, with a required

@@ -126,6 +126,22 @@ def _set_entries(submission, status, now, actor, *, submitting=False) -> list:
     return rows
 
 
+def _delete_contents(submission, actor) -> list:
+    """An administrator's override: delete what the sheet covers, locked or not, each deletion
+    audited with its last values (the entries' rows are written here, the expenses' by their action)."""
+    if submission.is_expense_sheet:
+        from timelive.expenses.actions import do_delete_expense
+
+        for expense in sheet_expenses(submission).select_for_update():
+            do_delete_expense(expense, acting_user=actor, override=True)
+        return []
+    from timelive.tracking.actions import delete_entries
+
+    entries = list(timesheet_entries(submission).select_for_update(of=("self",)).select_related("project", "task"))
+    delete_entries(entries, actor_id=actor.pk)
+    return []
+
+
 def _event(submission, actor, action, *, comment="", is_override=False, tier=None, now=None) -> SubmissionEvent:
     return SubmissionEvent.objects.create(
         submission=submission, actor=actor, action=action, comment=comment, is_override=is_override,
@@ -427,11 +443,12 @@ def do_recall(submission, *, acting_user, comment="") -> Submission:
 
 # An administrator's overrides, outside the path. The view lets only administrators in.
 
-OVERRIDE_APPROVE, OVERRIDE_REJECT, OVERRIDE_REOPEN = "approve", "reject", "reopen"
+OVERRIDE_APPROVE, OVERRIDE_REJECT, OVERRIDE_REOPEN, OVERRIDE_DELETE = "approve", "reject", "reopen", "delete"
 OVERRIDES = {
     OVERRIDE_APPROVE: "Approve it now, skipping the remaining steps",
     OVERRIDE_REJECT: "Reject it, back to the person",
     OVERRIDE_REOPEN: "Reopen it: take it out of approval, its time open for changes again",
+    OVERRIDE_DELETE: "Delete it: remove its time entries (or expenses) for good, whatever their state",
 }
 
 
@@ -454,6 +471,10 @@ def do_override(submission, action: str, *, acting_user, comment="") -> Submissi
             raise ApprovalError(f"This {submission.noun} is {submission.get_status_display().lower()}; only a submitted or "
                                 f"approved {submission.noun} can be rejected.")
         new_status, entry_status, event_action = SubmissionStatus.REJECTED, EntryStatus.REJECTED, EventAction.REJECTED
+    elif action == OVERRIDE_DELETE:
+        if status == SubmissionStatus.DELETED:
+            raise ApprovalError(f"This {submission.noun} has already been deleted.")
+        new_status, entry_status, event_action = SubmissionStatus.DELETED, None, EventAction.DELETED
     else:
         if status not in ACTIVE_STATUSES:
             raise ApprovalError(f"This {submission.noun} is {submission.get_status_display().lower()}; it is already "
@@ -466,7 +487,10 @@ def do_override(submission, action: str, *, acting_user, comment="") -> Submissi
     if new_status in (SubmissionStatus.APPROVED, SubmissionStatus.REJECTED):
         submission.decided_at = now
     submission.save(update_fields=["status", "updated_at", "decided_at"])
-    rows = _set_entries(submission, entry_status, now, acting_user)
+    if action == OVERRIDE_DELETE:
+        rows = _delete_contents(submission, acting_user)
+    else:
+        rows = _set_entries(submission, entry_status, now, acting_user)
     rows.append(_submission_row(submission, acting_user, AuditEvent.TIMESHEET_OVERRIDDEN, before=before, now=now,
                                 comment=comment, action=action, override=True))
     _announce(submission, event, rows, now)

@@ -157,6 +157,8 @@ class SubmissionStatus(models.TextChoices):
     RECALLED = "recalled", "Recalled"
     # An administrator took it back out of approval (an override).
     REOPENED = "reopened", "Reopened"
+    # An administrator deleted its time entries (or expenses) (an override).
+    DELETED = "deleted", "Deleted"
 
 
 # A period covered by one of these cannot be submitted again.
@@ -255,6 +257,7 @@ class EventAction(models.TextChoices):
     REJECTED = "rejected", "Rejected"
     RECALLED = "recalled", "Recalled"
     REOPENED = "reopened", "Reopened"
+    DELETED = "deleted", "Deleted"
 
 
 class SubmissionEvent(models.Model):

@@ -275,10 +275,20 @@ class OverrideTestCase(ApprovalsApiTestCase):
             with self.subTest(user=str(user)):
                 self.assertRefused(self.post(user, self.url, {"action": "approve", "comment": "x"}), 403,
                                    "permission_denied", before)
-        for body in ({"action": "approve"}, {"action": "approve", "comment": "  "}, {"action": "delete", "comment": "x"},
+        for body in ({"action": "approve"}, {"action": "approve", "comment": "  "}, {"action": "archive", "comment": "x"},
                      {"action": "approve", "comment": "x" * 2001}):
             with self.subTest(body=body):
                 self.assertRefused(self.post(self.alice, self.url, body), 422, "invalid", before)
+
+    def test_an_admin_deletes_the_timesheet_and_its_entries(self):
+        r = self.post(self.alice, self.url, {"action": "delete", "comment": "Logged in the wrong organisation."})
+        self.assertEqual(r.status_code, 200, r.content)
+        self.assertEqual(r.json()["status"], "deleted")
+        self.assertFalse(TimeEntry.objects.filter(user=self.bob, date__gte=self.sheet.start,
+                                                  date__lte=self.sheet.end).exists())
+        before = self.state()
+        self.assertRefused(self.post(self.alice, self.url, {"action": "delete", "comment": "Again."}), 409,
+                           "deleted", before)
 
     def test_a_recalled_timesheet_cannot_be_reopened(self):
         do_recall(self.sheet, acting_user=self.bob)

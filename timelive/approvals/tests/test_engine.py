@@ -8,6 +8,7 @@ from timelive.tracking.tests.helpers import make_project, rules_for
 
 from ..actions import (
     OVERRIDE_APPROVE,
+    OVERRIDE_DELETE,
     OVERRIDE_REJECT,
     OVERRIDE_REOPEN,
     ApprovalError,
@@ -228,6 +229,40 @@ class EngineTestCase(ApprovalTestCase):
             do_override(submission, OVERRIDE_REOPEN, acting_user=self.alice, comment="Again.")
         overrides = list(submission.events.filter(is_override=True).values_list("action", "actor__full_name"))
         self.assertEqual(overrides, [("approved", "Alice Example"), ("rejected", "Alice Example")])
+
+    def test_an_admin_deletes_a_timesheet_outside_the_path_and_it_is_audited(self):
+        from timelive.orgs.models import AuditEvent, AuditLog
+
+        self.log(self.bob)
+        submission = self.submit()
+        uids = list(TimeEntry.objects.filter(user=self.bob).values_list("uid", flat=True))
+        self.assertTrue(uids)
+        with self.assertRaisesMessage(ApprovalError, "Say why you override"):
+            do_override(submission, OVERRIDE_DELETE, acting_user=self.alice, comment=" ")
+        self.assertEqual(TimeEntry.objects.filter(user=self.bob).count(), len(uids))
+
+        do_override(submission, OVERRIDE_DELETE, acting_user=self.alice, comment="Logged in the wrong organisation.")
+        submission.refresh_from_db()
+        self.assertEqual(submission.status, SubmissionStatus.DELETED)
+        self.assertFalse(TimeEntry.objects.filter(user=self.bob).exists())
+        deleted = AuditLog.objects.filter(event=AuditEvent.ENTRY_DELETED, actor=self.alice)
+        self.assertEqual(sorted(deleted.values_list("target_id", flat=True)), sorted(uids))
+        event = submission.events.get(action=EventAction.DELETED)
+        self.assertEqual((event.actor, event.is_override), (self.alice, True))
+        with self.assertRaisesMessage(ApprovalError, "already been deleted"):
+            do_override(submission, OVERRIDE_DELETE, acting_user=self.alice, comment="Again.")
+        # The period is free again: the person can log and submit it anew.
+        self.log(self.bob)
+        self.assertEqual(self.submit().pk, submission.pk)
+
+    def test_only_admins_may_delete_a_timesheet(self):
+        self.log(self.bob)
+        submission = self.submit()
+        self.login(self.tina)
+        r = self.client.post(f"/o/alpha/approvals/timesheets/{submission.uid}/override/",
+                             {"action": "delete", "comment": "Not mine to do."})
+        self.assertIn(r.status_code, (403, 404))
+        self.assertTrue(TimeEntry.objects.filter(user=self.bob).exists())
 
     def test_transitions_are_announced_once_committed(self):
         self.log(self.bob)

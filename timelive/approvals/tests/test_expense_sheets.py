@@ -100,6 +100,19 @@ class ExpenseSheetEngineTestCase(ExpenseSheetTestCase):
         self.assertEqual(self.status(expense), ExpenseStatus.OPEN)
         self.assertTrue(Expense.objects.get(pk=expense.pk).is_editable)
 
+    def test_an_admin_deletes_an_approved_sheet_and_its_expenses(self):
+        from timelive.orgs.models import AuditEvent, AuditLog
+
+        expense = self.expense()
+        sheet = self.submit()
+        do_override(sheet, "approve", acting_user=self.alice, comment="Month end.")
+        do_override(sheet, "delete", acting_user=self.alice, comment="Charged to the wrong client.")
+        sheet.refresh_from_db()
+        self.assertEqual(sheet.status, "deleted")
+        self.assertFalse(Expense.objects.filter(pk=expense.pk).exists())
+        row = AuditLog.objects.get(event=AuditEvent.EXPENSE_DELETED, target_id=expense.uid)
+        self.assertEqual(row.actor, self.alice)
+
     def test_no_expense_is_added_to_a_period_whose_sheet_is_waiting(self):
         self.expense()
         sheet = self.submit()
