@@ -159,7 +159,7 @@ class SubmissionOut(Schema):
     start: dt.date = Field(description="First day (inclusive).", examples=["2026-03-02"])
     end: dt.date = Field(description="Last day (inclusive).", examples=["2026-03-08"])
     status: SubmissionStatus = Field(description="submitted (waiting for approval), approved, rejected, recalled or "
-                                                 "reopened (by an administrator).", examples=["submitted"])
+                                                 "reopened or deleted (by an administrator).", examples=["submitted"])
     path: str | None = Field(description="The id of the path it follows; null when none applied (or it was deleted).",
                              examples=["a7p2x9m4c8q1"])
     path_title: str = Field(description="The path's title when it was submitted.", examples=["Lead then client"])
@@ -749,7 +749,7 @@ class ExpenseSheetOut(Schema):
     start: dt.date = Field(description="First day (inclusive).", examples=["2026-03-02"])
     end: dt.date = Field(description="Last day (inclusive).", examples=["2026-03-08"])
     status: SubmissionStatus = Field(description="submitted (waiting for approval), approved, rejected, recalled or "
-                                                 "reopened (by an administrator).", examples=["submitted"])
+                                                 "reopened or deleted (by an administrator).", examples=["submitted"])
     path: str | None = Field(description="The id of the path it follows; null when none applied (or it was deleted).",
                              examples=["a7p2x9m4c8q1"])
     path_title: str = Field(description="The path's title when it was submitted.", examples=["Lead then client"])

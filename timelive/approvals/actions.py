@@ -357,10 +357,8 @@ def _submit(kind, org, person, start, end, *, acting_user, comment) -> Submissio
 # Deciding
 
 
-@transition
-def do_approve(submission, *, acting_user, expected_tier: int | None = None, comment="") -> Submission:
-    """Approve the current tier: the next tier waits, or after the last the timesheet is approved."""
-    comment = _clean_comment(comment)
+def _lock_for_decision(submission, acting_user, expected_tier):
+    """Re-read the submission under lock and check that `acting_user` may decide its waiting step now."""
     submission = _lock(submission)
     if submission.status != SubmissionStatus.SUBMITTED:
         raise ApprovalError(_state_problem(submission))
@@ -370,6 +368,14 @@ def do_approve(submission, *, acting_user, expected_tier: int | None = None, com
     if not submission.approvers.filter(tier=submission.current_tier, user=acting_user).exists():
         raise ApprovalError(f"You are not an approver of step {submission.current_tier} of this {submission.noun}.")
     _refuse_if_restricted(submission, acting_user)
+    return submission
+
+
+@transition
+def do_approve(submission, *, acting_user, expected_tier: int | None = None, comment="") -> Submission:
+    """Approve the current tier: the next tier waits, or after the last the timesheet is approved."""
+    comment = _clean_comment(comment)
+    submission = _lock_for_decision(submission, acting_user, expected_tier)
     now = timezone.now()
     event = _event(submission, acting_user, EventAction.APPROVED, comment=comment, now=now)
     before, tier, rows = _state(submission), submission.current_tier, []
@@ -393,15 +399,7 @@ def do_approve(submission, *, acting_user, expected_tier: int | None = None, com
 def do_reject(submission, *, acting_user, comment, expected_tier: int | None = None) -> Submission:
     """Send the timesheet back to its person with the reason; its entries can be changed again."""
     comment = _clean_comment(comment, required="Say why you reject it: the comment goes back to the person.")
-    submission = _lock(submission)
-    if submission.status != SubmissionStatus.SUBMITTED:
-        raise ApprovalError(_state_problem(submission))
-    if expected_tier is not None and expected_tier != submission.current_tier:
-        raise ApprovalError(f"Step {expected_tier} of this {submission.noun} has already been decided by someone else; "
-                            "it now shows its current state.")
-    if not submission.approvers.filter(tier=submission.current_tier, user=acting_user).exists():
-        raise ApprovalError(f"You are not an approver of step {submission.current_tier} of this {submission.noun}.")
-    _refuse_if_restricted(submission, acting_user)
+    submission = _lock_for_decision(submission, acting_user, expected_tier)
     now = timezone.now()
     event = _event(submission, acting_user, EventAction.REJECTED, comment=comment, now=now)
     before = _state(submission)

@@ -115,11 +115,16 @@ def do_create_expense(expense: Expense, receipts=(), *, acting_user) -> Expense:
 
 
 def _lock_for_change(expense, expected_version, verb="changed") -> Expense:
-    current = Expense.objects.select_for_update().only("id", "version", "status").get(pk=expense.pk)
+    current = Expense.objects.select_for_update().only("id", "org_id", "version", "status", "date").get(pk=expense.pk)
     if expected_version is not None and current.version != expected_version:
         raise Conflict("Someone changed this expense meanwhile. Reload it to see the latest, then make your change again.")
     if current.status not in EDITABLE_STATUSES:
         raise Locked(f"This expense is {current.get_status_display().lower()} and cannot be {verb}.")
+    from timelive.approvals.locking import Locks
+
+    locks = Locks(current.org_id)
+    if locks.is_closed(current.date):
+        raise Locked(locks.closed_message(f"this expense cannot be {verb}"))
     return current
 
 

@@ -122,6 +122,12 @@ class ExpenseForm(forms.ModelForm):
         if sheet is not None:
             self.add_error("date", f"Your expenses of {sheet.range_label} are {sheet.get_status_display().lower()}: "
                                    "choose another day, or recall that expense sheet first.")
+        # Closing a month (Admin → Approval paths → lock all time before a date) closes its expenses too.
+        from timelive.approvals.locking import Locks
+
+        locks = Locks(self.org.id)
+        if expense.is_editable and locks.is_closed(expense.date):
+            self.add_error("date", locks.closed_message("no expense can be added or moved there"))
 
 
 def sheet_holding(expense):

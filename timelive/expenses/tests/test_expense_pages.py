@@ -288,3 +288,45 @@ class ExpensePagesTestCase(BaseTestCase):
         self.assertEqual(log.event, AuditEvent.EXPENSE_DELETED)
         self.assertEqual(log.details["changes"]["amount"], ["10.00", None])
         self.assertEqual(log.details["changes"]["receipts"], [["r.png"], None])
+
+
+class ClosedPeriodTestCase(BaseTestCase):
+    """Closing a month (lock all time before a date) closes its expenses too, by every route."""
+
+    form = ExpensePagesTestCase.form
+    detail_url = ExpensePagesTestCase.detail_url
+
+    def setUp(self):
+        self.website = Project.objects.create(org=self.org, name="Website")
+        self.meals = make_code(self.org)
+        self.new_url = reverse("expenses:new", args=["alpha"])
+        from timelive.approvals.paths import ensure_setup
+
+        settings = ensure_setup(self.org)
+        settings.locked_before = dt.date(2026, 4, 1)
+        settings.save()
+
+    def test_no_expense_is_added_or_changed_in_a_closed_month(self):
+        from timelive.expenses.models import Expense
+
+        self.login(self.bob)
+        r = self.client.post(self.new_url, self.form())
+        self.assertContains(r, "Time before 1 Apr 2026 is closed", status_code=400)
+        self.assertFalse(Expense.objects.filter(user=self.bob).exists())
+
+        old = make_expense(self.org, self.bob, self.website, day=dt.date(2026, 3, 10))
+        r = self.client.post(self.detail_url(old, "edit"), self.form(description="Changed", version=old.version))
+        self.assertGreaterEqual(r.status_code, 400)
+        r = self.client.post(self.detail_url(old, "delete"), follow=True)
+        self.assertContains(r, "this expense cannot be deleted")
+        self.assertEqual(Expense.objects.get(pk=old.pk).description, old.description)
+
+    def test_the_api_refuses_too(self):
+        from timelive.integrations.models import ApiToken
+
+        _, secret = ApiToken.issue(self.bob, "script")
+        old = make_expense(self.org, self.bob, self.website, day=dt.date(2026, 3, 10))
+        r = self.client.delete(f"/api/v1/orgs/alpha/expenses/{old.uid}", headers={"Authorization": f"Bearer {secret}"})
+        self.assertEqual(r.status_code, 409)
+        self.assertEqual(r.json()["code"], "locked")
+        self.assertIn("is closed", r.json()["detail"])
