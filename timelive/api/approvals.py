@@ -152,14 +152,17 @@ SUBMISSION_EXAMPLE = {
 }
 
 
-class SubmissionOut(Schema):
+class SheetOut(Schema):
+    """What timesheets and expense sheets have in common."""
+
     id: str = Field(description="The submission's id.", examples=["s4t8m2x9v1zc"])
     kind: SubmissionKind = Field(examples=["timesheet"])
-    person: PersonRef = Field(description="Whose time it is.")
+    person: PersonRef = Field(description="Whose time (or expenses) it is.")
     start: dt.date = Field(description="First day (inclusive).", examples=["2026-03-02"])
     end: dt.date = Field(description="Last day (inclusive).", examples=["2026-03-08"])
-    status: SubmissionStatus = Field(description="submitted (waiting for approval), approved, rejected, recalled or "
-                                                 "reopened or deleted (by an administrator).", examples=["submitted"])
+    status: SubmissionStatus = Field(description="submitted (waiting for approval), approved, rejected, recalled, "
+                                                 "reopened or deleted (the last two by an administrator).",
+                                     examples=["submitted"])
     path: str | None = Field(description="The id of the path it follows; null when none applied (or it was deleted).",
                              examples=["a7p2x9m4c8q1"])
     path_title: str = Field(description="The path's title when it was submitted.", examples=["Lead then client"])
@@ -167,12 +170,15 @@ class SubmissionOut(Schema):
     current_tier: int = Field(ge=0, description="The step waiting (1 first) while submitted; afterwards the step "
                                                 "it was decided at. Send it back as `tier` when approving or "
                                                 "rejecting.", examples=[1])
-    total_seconds: int = Field(ge=0, description="The time its person has logged on its days, in seconds.",
-                               examples=[144000])
     submitted_at: dt.datetime = Field(description="When it was (last) submitted.", examples=["2026-03-06T17:00:00Z"])
     decided_at: dt.datetime | None = Field(description="When it was approved or rejected; null otherwise.",
                                            examples=[None])
     updated_at: dt.datetime = Field(examples=["2026-03-06T17:00:00Z"])
+
+
+class SubmissionOut(SheetOut):
+    total_seconds: int = Field(ge=0, description="The time its person has logged on its days, in seconds.",
+                               examples=[144000])
 
     model_config = examples(SUBMISSION_EXAMPLE)
 
@@ -742,29 +748,11 @@ EXPENSE_SHEET_EXAMPLE = {
 }
 
 
-class ExpenseSheetOut(Schema):
-    id: str = Field(description="The expense sheet's id.", examples=["s4t8m2x9v1zc"])
-    kind: SubmissionKind = Field(examples=["expense_sheet"])
-    person: PersonRef = Field(description="Whose expenses they are.")
-    start: dt.date = Field(description="First day (inclusive).", examples=["2026-03-02"])
-    end: dt.date = Field(description="Last day (inclusive).", examples=["2026-03-08"])
-    status: SubmissionStatus = Field(description="submitted (waiting for approval), approved, rejected, recalled or "
-                                                 "reopened or deleted (by an administrator).", examples=["submitted"])
-    path: str | None = Field(description="The id of the path it follows; null when none applied (or it was deleted).",
-                             examples=["a7p2x9m4c8q1"])
-    path_title: str = Field(description="The path's title when it was submitted.", examples=["Lead then client"])
-    tier_count: int = Field(ge=0, description="How many steps it passes; 0 when no approval was needed.", examples=[2])
-    current_tier: int = Field(ge=0, description="The step waiting (1 first) while submitted; afterwards the step "
-                                                "it was decided at. Send it back as `tier` when approving or "
-                                                "rejecting.", examples=[1])
+class ExpenseSheetOut(SheetOut):
     total: Decimal = Field(description="Its person's expenses on its days, in the organisation's currency.",
                            examples=["48.20"])
     currency: str = Field(description="The organisation's currency.", examples=["GBP"])
     expense_count: int = Field(ge=0, description="How many expenses its person has on its days.", examples=[2])
-    submitted_at: dt.datetime = Field(description="When it was (last) submitted.", examples=["2026-03-06T17:00:00Z"])
-    decided_at: dt.datetime | None = Field(description="When it was approved or rejected; null otherwise.",
-                                           examples=[None])
-    updated_at: dt.datetime = Field(examples=["2026-03-06T17:00:00Z"])
 
     model_config = examples(EXPENSE_SHEET_EXAMPLE)
 
