@@ -609,6 +609,18 @@ def submit(request, org, payload, kind):
     return Status(201, fresh_detail(request, submission))
 
 
+def decide(request, org, submission_id, payload, decision, kind=SubmissionKind.TIMESHEET):
+    """Approve or reject (`decision`) the step the caller saw (`payload.tier`), as its approver."""
+    found = approver_of(request, org, submission_id, kind)
+    if decision is do_reject and not payload.comment.strip():
+        return invalid("comment", "Say why you reject it: the comment goes back to the person.")
+    try:
+        done = decision(found, acting_user=request.user, expected_tier=payload.tier, comment=payload.comment)
+    except ApprovalError as exc:
+        raise decision_refusal(exc, found, request.user, payload.tier) from None
+    return fresh_detail(request, done)
+
+
 def approver_of(request, org, submission_id, kind=SubmissionKind.TIMESHEET):
     """A timesheet the caller approves at some step (404 if they may not see it, 403 if they approve none)."""
     get_membership(request, org)
@@ -636,12 +648,7 @@ def approve_timesheet(request, org: OrgSlug, submission: SubmissionId, payload: 
     timesheet is not yours to see; 409 when it is decided already, recalled, reopened, or the step waiting is not
     `tier` or not yours; 422 for a malformed body.
     """
-    found = approver_of(request, org, submission)
-    try:
-        done = do_approve(found, acting_user=request.user, expected_tier=payload.tier, comment=payload.comment)
-    except ApprovalError as exc:
-        raise decision_refusal(exc, found, request.user, payload.tier) from None
-    return fresh_detail(request, done)
+    return decide(request, org, submission, payload, do_approve)
 
 
 @router.post("/orgs/{org}/timesheets/{submission}/reject", summary="Reject a timesheet",
@@ -658,14 +665,7 @@ def reject_timesheet(request, org: OrgSlug, submission: SubmissionId, payload: R
     timesheet is not yours to see; 409 when it is decided already, recalled, reopened, or the step waiting is not
     `tier` or not yours; 422 without a comment.
     """
-    found = approver_of(request, org, submission)
-    if not payload.comment.strip():
-        return invalid("comment", "Say why you reject it: the comment goes back to the person.")
-    try:
-        done = do_reject(found, acting_user=request.user, comment=payload.comment, expected_tier=payload.tier)
-    except ApprovalError as exc:
-        raise decision_refusal(exc, found, request.user, payload.tier) from None
-    return fresh_detail(request, done)
+    return decide(request, org, submission, payload, do_reject)
 
 
 @router.post("/orgs/{org}/timesheets/{submission}/recall", summary="Recall your timesheet",
@@ -868,12 +868,7 @@ def approve_expense_sheet(request, org: OrgSlug, sheet: SheetId, payload: Decisi
 
     Errors: as for approving a timesheet's step.
     """
-    found = approver_of(request, org, sheet, SubmissionKind.EXPENSE_SHEET)
-    try:
-        done = do_approve(found, acting_user=request.user, expected_tier=payload.tier, comment=payload.comment)
-    except ApprovalError as exc:
-        raise decision_refusal(exc, found, request.user, payload.tier) from None
-    return fresh_detail(request, done)
+    return decide(request, org, sheet, payload, do_approve, SubmissionKind.EXPENSE_SHEET)
 
 
 @router.post("/orgs/{org}/expense-sheets/{sheet}/reject", summary="Reject an expense sheet",
@@ -888,14 +883,7 @@ def reject_expense_sheet(request, org: OrgSlug, sheet: SheetId, payload: RejectI
 
     Errors: as for rejecting a timesheet.
     """
-    found = approver_of(request, org, sheet, SubmissionKind.EXPENSE_SHEET)
-    if not payload.comment.strip():
-        return invalid("comment", "Say why you reject it: the comment goes back to the person.")
-    try:
-        done = do_reject(found, acting_user=request.user, comment=payload.comment, expected_tier=payload.tier)
-    except ApprovalError as exc:
-        raise decision_refusal(exc, found, request.user, payload.tier) from None
-    return fresh_detail(request, done)
+    return decide(request, org, sheet, payload, do_reject, SubmissionKind.EXPENSE_SHEET)
 
 
 @router.post("/orgs/{org}/expense-sheets/{sheet}/recall", summary="Recall your expense sheet",
