@@ -7,21 +7,27 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from timelive.lib.env import env_bool, env_choice, env_int, env_list, env_str
+from timelive.lib.env import env_bool, env_choice, env_int, env_list, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("TIMELIVE_VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", False)
+# Behind TLS in production: secure cookies, HSTS, __Host- cookie names.
+HTTPS = env_bool("TIMELIVE_HTTPS", False)
 
 
 def _secret_key() -> str:
-    # A stable key for local installs, kept beside the SQLite database, so that
-    # `make run` needs no set-up; production sets SECRET_KEY.
-    key = env_str("SECRET_KEY")
+    # Production (behind TLS) must bring its own key, from SECRET_KEY or a SECRET_KEY_FILE
+    # secret: a key generated on one host would differ on the next and end every session.
+    # Local installs get a stable key kept beside the SQLite database, so that `make run`
+    # needs no set-up.
+    key = env_secret("SECRET_KEY")
     if key:
         return key
+    if HTTPS:
+        raise ImproperlyConfigured("SECRET_KEY (or SECRET_KEY_FILE) must be set when TIMELIVE_HTTPS is on")
     path = VAR_DIR / "secret_key"
     if not path.exists():
         path.write_text(secrets.token_urlsafe(50))
@@ -55,9 +61,6 @@ TIMELIVE_DELETION_GRACE_DAYS = env_int("TIMELIVE_DELETION_GRACE_DAYS", 7, minimu
 # The partner named in the "share my data with a partner" consent.
 TIMELIVE_CONSENT_PARTNER = env_str("TIMELIVE_CONSENT_PARTNER", "our implementation partner")
 MAX_PICTURE_BYTES = env_int("TIMELIVE_MAX_PICTURE_BYTES", 5 * 1024 * 1024, minimum=1024)
-
-# Behind TLS in production: secure cookies, HSTS, __Host- cookie names.
-HTTPS = env_bool("TIMELIVE_HTTPS", False)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -121,7 +124,7 @@ TEMPLATES = [
     }
 ]
 
-DATABASE_URL = env_str("DATABASE_URL")
+DATABASE_URL = env_secret("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
 else:
@@ -149,7 +152,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Brute-force counters (timelive/accounts/throttle.py) live in the default cache.
 # Unset: each process's memory, so with several gunicorn workers every worker
 # counts on its own; production sets a shared Redis, e.g. redis://127.0.0.1:6379/1.
-CACHE_URL = env_str("TIMELIVE_CACHE_URL")
+CACHE_URL = env_secret("TIMELIVE_CACHE_URL")
 if CACHE_URL:
     if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured(f"TIMELIVE_CACHE_URL must be a redis://, rediss:// or unix:// URL, not {CACHE_URL!r}")
@@ -249,7 +252,7 @@ if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
         "host": env_str("EMAIL_HOST", "localhost"),
         "port": env_int("EMAIL_PORT", 25),
         "username": env_str("EMAIL_HOST_USER") or None,
-        "password": env_str("EMAIL_HOST_PASSWORD") or None,
+        "password": env_secret("EMAIL_HOST_PASSWORD") or None,
         "use_tls": env_bool("EMAIL_USE_TLS", False),
         "use_ssl": env_bool("EMAIL_USE_SSL", False),
         "timeout": env_int("EMAIL_TIMEOUT", 30),

@@ -50,3 +50,21 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_secret(name: str, default: str = "") -> str:
+    """A secret from NAME, or from the file NAME_FILE names (Docker and systemd secrets),
+    so that it need not sit in the environment where `ps e` and crash reports show it."""
+    value = os.environ.get(name)
+    file_name = os.environ.get(f"{name}_FILE")
+    if value and file_name:
+        raise ImproperlyConfigured(f"Set {name} or {name}_FILE, not both")
+    if file_name:
+        try:
+            with open(file_name, encoding="utf-8") as secret_file:
+                value = secret_file.read().strip()
+        except OSError as error:
+            raise ImproperlyConfigured(f"{name}_FILE cannot be read: {error.strerror} ({file_name})") from None
+        if not value:
+            raise ImproperlyConfigured(f"{name}_FILE names an empty file ({file_name})")
+    return value or default

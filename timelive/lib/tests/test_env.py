@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from timelive.lib.env import env_bool, env_choice, env_int, env_list, env_str
+from timelive.lib.env import env_bool, env_choice, env_int, env_list, env_secret, env_str
 
 
 def test_it_reads_strings(monkeypatch):
@@ -77,3 +77,29 @@ def test_it_reads_lists(monkeypatch):
     assert env_list("TL_HOSTS", ["a"]) == ["example.com", "www.example.com"]
     monkeypatch.setenv("TL_HOSTS", "")
     assert env_list("TL_HOSTS", ["a"]) == []
+
+
+def test_a_secret_comes_from_the_environment_or_a_file(monkeypatch, tmp_path):
+    monkeypatch.delenv("TL_SECRET", raising=False)
+    monkeypatch.delenv("TL_SECRET_FILE", raising=False)
+    assert env_secret("TL_SECRET", "fallback") == "fallback"
+    monkeypatch.setenv("TL_SECRET", "in-env")
+    assert env_secret("TL_SECRET") == "in-env"
+    monkeypatch.delenv("TL_SECRET")
+    secret_file = tmp_path / "secret"
+    secret_file.write_text("in-a-file\n")
+    monkeypatch.setenv("TL_SECRET_FILE", str(secret_file))
+    assert env_secret("TL_SECRET") == "in-a-file"
+
+
+def test_a_secret_set_twice_or_unreadable_stops_start_up(monkeypatch, tmp_path):
+    monkeypatch.setenv("TL_SECRET", "in-env")
+    monkeypatch.setenv("TL_SECRET_FILE", str(tmp_path / "secret"))
+    with pytest.raises(ImproperlyConfigured, match="not both"):
+        env_secret("TL_SECRET")
+    monkeypatch.delenv("TL_SECRET")
+    with pytest.raises(ImproperlyConfigured, match="TL_SECRET_FILE cannot be read"):
+        env_secret("TL_SECRET")
+    (tmp_path / "secret").write_text("\n")
+    with pytest.raises(ImproperlyConfigured, match="empty file"):
+        env_secret("TL_SECRET")
