@@ -7,7 +7,7 @@ ENTRIES ?= 1000000
 # One test worker per core (pytest-xdist); PYTEST_ARGS="-k name" for a part, "-n 0" for one process.
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run test bench lint install clean
+.PHONY: run test test-fast bench lint install clean
 
 $(PY):
 	@py=$$(scripts/find-python) && echo "Creating $(VENV) with $$py" && $$py -m venv $(VENV)
@@ -31,6 +31,10 @@ run: $(STAMP)
 
 test: $(DEV_STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The edit-test loop: everything but the browser tests and the schema fuzzer (make test runs all).
+test-fast: $(DEV_STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS) -m "not browser and not fuzz"
 
 # Seeds its own fresh database (SQLite under var/bench/, or a new database on the PostgreSQL
 # server DATABASE_URL names, dropped afterwards) and prints one JSON object last (bench/README.md).
