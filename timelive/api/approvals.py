@@ -50,7 +50,7 @@ from timelive.approvals.models import (
 )
 from timelive.approvals.paths import ensure_setup
 from timelive.approvals.views import waiting_on, with_totals
-from timelive.expenses.models import Receipt, to_cents
+from timelive.expenses.models import Receipt, to_amount
 from timelive.orgs.access import get_admin_membership, get_membership
 from timelive.orgs.models import Membership, Role
 from timelive.privacy.processing import edit_refusal
@@ -785,7 +785,8 @@ def expense_sheet_out(submission) -> dict:
     out = submission_out(submission, total_seconds=0)
     del out["total_seconds"]
     # Summed by the database: SQLite drops the cents' zeros, so they are put back.
-    return {**out, "total": to_cents(Decimal(submission.expense_total or 0)), "currency": submission.org.currency,
+    return {**out, "total": to_amount(Decimal(submission.expense_total or 0), submission.org.currency),
+            "currency": submission.org.currency,
             "expense_count": submission.expense_count}
 
 

@@ -12,7 +12,7 @@ approval engine moves them; only open and rejected expenses can be changed.
 """
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -20,9 +20,10 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from timelive.lib.codes import new_code
+from timelive.lib.money import round_money
 from timelive.lib.zones import CURRENCIES
 
-CENT = Decimal("0.01")
+AMOUNT_PLACES = 2
 # What the amount columns hold (max_digits 14 and 16 with two decimals), with room to spare.
 MAX_AMOUNT = Decimal("1000000000")
 
@@ -31,8 +32,10 @@ def _uid_field():
     return models.CharField(max_length=16, unique=True, default=new_code, editable=False)
 
 
-def to_cents(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+def to_amount(value: Decimal, currency: str) -> Decimal:
+    """Rounded to the currency's minor unit (JPY none); the amount columns hold two decimals, so a
+    currency with three (KWD) is kept to the fils' tenth."""
+    return round_money(value, currency, max_places=AMOUNT_PLACES)
 
 
 # The organisation's settings. "title", not "name": the privacy registry reads a
@@ -232,7 +235,7 @@ class Expense(models.Model):
                 errors["quantity"] = ["Enter a quantity above zero."]
             else:
                 self.unit_rate = code.rate_per_unit
-                self.amount = to_cents(self.quantity * self.unit_rate)
+                self.amount = to_amount(self.quantity * self.unit_rate, self.currency)
         else:
             self.unit_rate = None
             if self.amount is None:
@@ -242,10 +245,10 @@ class Expense(models.Model):
                 errors["amount"] = ["Enter an amount above zero."]
         if errors:
             raise ExpenseInvalid(errors)
-        self.amount = to_cents(self.amount)
+        self.amount = to_amount(self.amount, self.currency)
         if self.tax_code_id:
             self.tax_percentage = self.tax_code.percentage
-            self.tax_amount = to_cents(self.amount * self.tax_percentage / 100)
+            self.tax_amount = to_amount(self.amount * self.tax_percentage / 100, self.currency)
         else:
             self.tax_percentage, self.tax_amount = None, Decimal("0.00")
         self.total = self.amount + self.tax_amount
@@ -254,7 +257,7 @@ class Expense(models.Model):
         except MissingExchangeRate as exc:
             raise ExpenseInvalid({"currency": [str(exc)]}) from None
         self.base_currency = self.org.currency
-        self.base_total = to_cents(self.total * self.exchange_rate)
+        self.base_total = to_amount(self.total * self.exchange_rate, self.org.currency)
         if self.total >= MAX_AMOUNT or self.base_total >= MAX_AMOUNT:
             raise ExpenseInvalid({"quantity" if self.quantity is not None else "amount": ["This amount is too large."]})
 

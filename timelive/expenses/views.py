@@ -42,7 +42,7 @@ from .access import (
     visible_expenses,
 )
 from .forms import ExchangeRateForm, ExpenseCodeForm, ExpenseForm, PaymentMethodForm, PeriodForm, TaxCodeForm
-from .models import ExchangeRate, ExpenseCode, PaymentMethod, Receipt, TaxCode, to_cents
+from .models import ExchangeRate, ExpenseCode, PaymentMethod, Receipt, TaxCode, to_amount
 
 PAGE_SIZE = 50
 
@@ -101,8 +101,9 @@ def expense_list(request, slug):
         total=Sum("total"), base=Sum("base_total"), count=Count("id")).order_by("currency", "base_currency"))
     by_currency, in_base = {}, {}
     for row in sums:
-        by_currency[row["currency"]] = to_cents(by_currency.get(row["currency"], 0) + Decimal(row["total"]))
-        in_base[row["base_currency"]] = to_cents(in_base.get(row["base_currency"], 0) + Decimal(row["base"]))
+        currency, base = row["currency"], row["base_currency"]
+        by_currency[currency] = to_amount(by_currency.get(currency, 0) + Decimal(row["total"]), currency)
+        in_base[base] = to_amount(in_base.get(base, 0) + Decimal(row["base"]), base)
     count = sum(row["count"] for row in sums)
     # A subquery, not a join with GROUP BY over every column.
     receipts = Receipt.objects.filter(expense=OuterRef("pk")).order_by().values("expense").annotate(n=Count("id"))

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from timelive.lib.codes import new_code
 from timelive.lib.durations import format_duration
+from timelive.lib.money import round_money
 from timelive.lib.zones import CURRENCIES
 
 
@@ -320,13 +321,13 @@ class TimeEntry(models.Model):
     def bill_amount(self) -> Decimal | None:
         if not self.billable or self.bill_rate is None:
             return None
-        return (self.hours * self.bill_rate).quantize(Decimal("0.01"))
+        return round_money(self.hours * self.bill_rate, self.org.currency)
 
     @property
     def cost_amount(self) -> Decimal | None:
         if self.cost_rate is None:
             return None
-        return (self.hours * self.cost_rate).quantize(Decimal("0.01"))
+        return round_money(self.hours * self.cost_rate, self.org.currency)
 
 
 class Timer(models.Model):

@@ -43,10 +43,10 @@ from timelive.integrations.actions import do_create_token
 from timelive.orgs.models import AuditEvent, AuditLog, Membership, Role
 from timelive.privacy.models import DataExport, ExportStatus
 from timelive.test import make_org, make_user
+from timelive.tracking.models import Client, Project, Rate, Task, TimeEntry
 
 # Left out of `make test-fast` (it explores the whole API for minutes); `make test` runs it.
 pytestmark = pytest.mark.fuzz
-from timelive.tracking.models import Client, Project, Rate, Task, TimeEntry
 
 # The demo organisation's slug, also the example the schema gives for {org}.
 DEMO_ORG = "acme"
