@@ -245,7 +245,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # Every mail is an outbox row sent by a task (see notifications); the backend
 # below is what that task finally hands it to.
-EMAIL_BACKEND_PATH = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_BACKEND_PATH = env_str("EMAIL_BACKEND", "timelive.notifications.console.EmailBackend")
 _mail_options = {}
 if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
     _mail_options = {

@@ -13,10 +13,10 @@ from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from timelive.diagnostics.ip import client_ip
+from timelive.lib.redirects import safe_next as lib_safe_next
 
 from .actions import (
     do_change_email,
@@ -69,10 +69,7 @@ def forget_remember_cookie(response):
 
 
 def safe_next(request, default="home"):
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-        return target
-    return reverse(default)
+    return lib_safe_next(request, reverse(default))
 
 
 def login_view(request):

@@ -27,6 +27,7 @@ from timelive.approvals.actions import (
     OVERRIDE_REJECT,
     OVERRIDE_REOPEN,
     ApprovalError,
+    OwnOverride,
     check_range,
     do_approve,
     do_override,
@@ -377,7 +378,7 @@ def steps_and_history(request, submission) -> dict:
         your_actions += ["approve", "reject"]
     if submission.person_id == me and submission.may_recall:
         your_actions.append("recall")
-    if request.membership.is_admin:
+    if request.membership.is_admin and submission.person_id != me:
         your_actions.append("override")
     return {
         "tiers": [{"tier": tier, "approvers": [person_ref(u) for u in approvers.get(tier, [])]}
@@ -703,7 +704,8 @@ def recall(request, org, submission, kind):
 @router.post("/orgs/{org}/timesheets/{submission}/override", summary="Override a timesheet's approval",
              **responses({200: SubmissionDetail}, {
                  400: BAD_BODY, 401: NOT_AUTHENTICATED,
-                 403: "Only administrators override, and not for someone whose processing is restricted." + READ_ONLY,
+                 403: "Only administrators override, not their own timesheet (code `own_submission`) and not for "
+                      "someone whose processing is restricted." + READ_ONLY,
                  404: NOT_FOUND_SUBMISSION,
                  409: "Its state does not allow this: only a waiting timesheet can be approved, a waiting or approved "
                       "one rejected or reopened, and a deleted one not deleted again. Code `already_decided`, "
@@ -730,6 +732,8 @@ def override(request, org, submission, payload, kind):
               "delete": OVERRIDE_DELETE}[payload.action]
     try:
         done = do_override(found, action, acting_user=request.user, comment=payload.comment)
+    except OwnOverride as exc:
+        raise ApiError(403, str(exc), "own_submission") from None
     except ApprovalError as exc:
         if edit_refusal(found.person, request.user):
             raise ApiError(403, str(exc), "permission_denied") from None
@@ -904,7 +908,8 @@ def recall_expense_sheet(request, org: OrgSlug, sheet: SheetId):
 @router.post("/orgs/{org}/expense-sheets/{sheet}/override", summary="Override an expense sheet's approval",
              **responses({200: ExpenseSheetDetail}, {
                  400: BAD_BODY, 401: NOT_AUTHENTICATED,
-                 403: "Only administrators override, and not for someone whose processing is restricted." + READ_ONLY,
+                 403: "Only administrators override, not their own expense sheet (code `own_submission`) and not for "
+                      "someone whose processing is restricted." + READ_ONLY,
                  404: NOT_FOUND_SHEET,
                  409: "Its state does not allow this. Code `already_decided`, `recalled`, `reopened` or `deleted`.",
                  422: "The body is malformed, `action` is unknown, or `comment` is empty. Code `invalid`."}))

@@ -450,9 +450,25 @@ OVERRIDES = {
 }
 
 
+class OwnOverride(ApprovalError):
+    """An administrator tried to override the approval of their own submission."""
+
+
+def own_override_refusal(submission, acting_user) -> str:
+    """Why `acting_user` may not override `submission` ("" when they may): nobody approves their own time, so
+    another administrator or the owner must act on an administrator's own timesheet or expense sheet."""
+    if submission.person_id != acting_user.pk:
+        return ""
+    return (f"Nobody overrides the approval of their own {submission.noun}: another administrator or the owner "
+            "must act on it.")
+
+
 @transition
 def do_override(submission, action: str, *, acting_user, comment="") -> Submission:
-    """Approve, reject or reopen any timesheet, whatever its path says; recorded as an override."""
+    """Approve, reject or reopen any timesheet but one's own, whatever its path says; recorded as an override."""
+    refusal = own_override_refusal(submission, acting_user)
+    if refusal:
+        raise OwnOverride(refusal)
     if action not in OVERRIDES:
         raise ApprovalError("Choose what to do with the timesheet.")
     comment = _clean_comment(comment, required="Say why you override the approval path: it is kept in the history.")

@@ -38,6 +38,7 @@ from .actions import (
     do_save_path,
     do_submit_expense_sheet,
     do_submit_timesheet,
+    own_override_refusal,
     sheet_expenses,
     sheet_project_ids,
     timesheet_entries,
@@ -298,7 +299,7 @@ def submission_context(request, submission, approve_form, reject_form) -> dict:
         "events": submission.events.select_related("actor"),
         "may_decide": may_decide,
         "may_recall": submission.person_id == me and submission.may_recall,
-        "may_override": request.membership.is_admin,
+        "may_override": request.membership.is_admin and not own_override_refusal(submission, request.user),
         "approve_form": approve_form or DecisionForm(initial=initial, auto_id="approve_%s"),
         "reject_form": reject_form or DecisionForm(initial=initial, rejecting=True, auto_id="reject_%s"),
         "week": week_start(submission.start, request.org.week_start),
@@ -396,6 +397,9 @@ def recall(request, slug, uid):
 def override(request, slug, uid):
     get_admin_membership(request, slug)
     submission = get_submission_for_user(request, uid)
+    refusal = own_override_refusal(submission, request.user)
+    if refusal:
+        raise PermissionDenied(refusal)
     form = OverrideForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from timelive.lib.durations import DurationError, format_duration, parse_duration
+from timelive.lib.redirects import safe_next
 from timelive.orgs.access import get_entry_for_user, get_membership
 from timelive.orgs.history import ENTRY_TARGET, HISTORY_LIMIT, history_for, history_items
 from timelive.orgs.models import EntryMode
@@ -269,9 +270,7 @@ def timer_page(request, slug):
 def timer_start(request, slug):
     membership = tracking_membership(request, slug)
     form = TimerForm(request.POST, org=request.org, membership=membership)
-    back = request.POST.get("next") or reverse("tracking:timer", args=[slug])
-    if not back.startswith("/"):
-        back = reverse("tracking:timer", args=[slug])
+    back = safe_next(request, reverse("tracking:timer", args=[slug]))
     if not form.is_valid():
         messages.error(request, "Choose a project to start the timer.")
         return redirect(back)
@@ -291,9 +290,7 @@ def timer_start(request, slug):
 @require_POST
 def timer_stop(request, slug):
     membership = tracking_membership(request, slug)
-    back = request.POST.get("next") or reverse("tracking:timer", args=[slug])
-    if not back.startswith("/"):
-        back = reverse("tracking:timer", args=[slug])
+    back = safe_next(request, reverse("tracking:timer", args=[slug]))
     try:
         entries = actions.stop_timer(EntryRules(request.org, membership), request.user)
     except EntryInvalid as exc:
