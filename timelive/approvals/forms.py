@@ -7,13 +7,14 @@ membership's `code`), never by database ids.
 from django import forms
 from django.core.exceptions import ValidationError
 
+from timelive.lib.widgets import DateInput
 from timelive.orgs.models import Membership, Role
 from timelive.tracking.models import Project
 
 from .actions import MAX_COMMENT, OVERRIDES
 from .models import MAX_TIERS, ApprovalPath, ApprovalSettings
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 def comment_field(required=False, label="Comment", help_text=""):

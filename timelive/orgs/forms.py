@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 
 from timelive.accounts.forms import PASSWORD_HELP, NewPasswordMixin, email_taken
 from timelive.accounts.models import User, normalize_email
+from timelive.lib.widgets import DateInput
 from timelive.lib.zones import CURRENCIES, time_zone_choices
 
 from .history import EVENT_GROUPS, TARGET_TYPES
@@ -77,8 +78,8 @@ class AuditFilterForm(forms.Form):
                                    empty_label="Anyone")
     target_type = forms.ChoiceField(label="Target", required=False,
                                     choices=[("", "Anything")] + list(TARGET_TYPES.items()))
-    date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label="From", required=False, widget=DateInput())
+    date_to = forms.DateField(label="To", required=False, widget=DateInput())
 
     def __init__(self, *args, org=None, **kwargs):
         super().__init__(*args, **kwargs)

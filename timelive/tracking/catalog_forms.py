@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from timelive.accounts.models import User
+from timelive.lib.widgets import DateInput
 from timelive.orgs.models import STAFF_ROLES, Organization, TimesheetPeriod
 
 from .entries import clean_custom_values
@@ -37,7 +38,7 @@ from .models import (
 )
 from .rates import rate_level
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_ATTACHMENTS = 5
 
@@ -67,7 +68,7 @@ def add_custom_fields(form, definitions, values: dict):
         if definition.field_type == CustomFieldType.CHOICE:
             field = forms.ChoiceField(choices=[("", "—")] + [(c, c) for c in definition.choices])
         elif definition.field_type == CustomFieldType.DATE:
-            field = forms.CharField(widget=forms.DateInput(attrs={"type": "date"}))
+            field = forms.CharField(widget=DateInput())
         elif definition.field_type == CustomFieldType.NUMBER:
             field = forms.CharField(max_length=40, widget=forms.TextInput(attrs={"inputmode": "decimal"}))
         else:
