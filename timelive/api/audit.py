@@ -12,9 +12,10 @@ from typing import Literal
 
 from ninja import Field, Query, Router, Schema
 
-from timelive.orgs.access import get_admin_membership, get_entry_for_user
+from timelive.orgs.access import get_admin_membership
 from timelive.orgs.history import CHANGES, ENTRY_TARGET, EVENT_GROUPS, filter_logs, history_for
 from timelive.orgs.models import AuditEvent, AuditLog
+from timelive.tracking.access import get_entry_for_user
 
 from .errors import INVALID, NOT_AUTHENTICATED, NOT_FOUND_ORG, responses
 from .schemas import OrgSlug, Page, PageParams, examples

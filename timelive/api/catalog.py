@@ -14,18 +14,17 @@ from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Q
 from ninja import Field, Path, Query, Router, Schema, Status
 
-from timelive.orgs.access import (
+from timelive.orgs.access import get_admin_membership, get_membership
+from timelive.orgs.models import STAFF_ROLES
+from timelive.tracking.access import (
     CATALOG_ROLES,
     can_manage_project,
-    get_admin_membership,
     get_client_for_user,
-    get_membership,
     get_rate_for_user,
     get_visible_project,
     get_visible_task,
     visible_projects,
 )
-from timelive.orgs.models import STAFF_ROLES
 from timelive.tracking.actions import audit_settings, field_summary, rate_summary
 from timelive.tracking.catalog_forms import (
     ClientForm,

@@ -28,7 +28,7 @@ from timelive.expenses.access import (
 from timelive.expenses.forms import ExpenseForm
 from timelive.expenses.models import Expense, ExpenseCode, ExpenseStatus, PaymentMethod, Receipt, TaxCode
 from timelive.expenses.receipts import MAX_RECEIPT_BYTES, MAX_RECEIPTS, check_receipts
-from timelive.orgs.access import visible_projects
+from timelive.tracking.access import visible_projects
 
 from .catalog import invalid, page_of
 from .errors import INVALID, NOT_AUTHENTICATED, NOT_FOUND_ORG, ApiError, responses

@@ -9,9 +9,10 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import BaseModel, model_validator
 
 from timelive.accounts.models import User
-from timelive.orgs.access import get_entry_for_user, get_membership
+from timelive.orgs.access import get_membership
 from timelive.orgs.models import ADMIN_ROLES, Membership, Role
 from timelive.tracking import actions
+from timelive.tracking.access import get_entry_for_user
 from timelive.tracking.entries import EntryData, EntryInvalid, EntryRules, user_zone
 from timelive.tracking.models import EntryStatus, Tag, TimeEntry, Timer
 

@@ -24,8 +24,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from timelive.orgs import history
-from timelive.orgs.access import visible_projects
 from timelive.orgs.models import Membership, Role
+from timelive.tracking.access import visible_projects
 from timelive.tracking.entries import user_zone
 
 from . import actions

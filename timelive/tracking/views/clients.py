@@ -10,14 +10,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from timelive.orgs.access import (
-    CATALOG_ROLES,
-    get_client_for_user,
-    get_contact_for_user,
-    get_department_for_user,
-    get_membership,
-)
+from timelive.orgs.access import get_membership
 
+from ..access import CATALOG_ROLES, get_client_for_user, get_contact_for_user, get_department_for_user
 from ..catalog_forms import ClientForm, ContactForm, DepartmentForm
 from ..models import Client
 

@@ -17,16 +17,16 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from timelive.accounts.models import User
-from timelive.orgs.access import (
+from timelive.orgs.access import get_membership
+from timelive.orgs.models import STAFF_ROLES
+
+from ..access import (
     CATALOG_ROLES,
     can_manage_project,
-    get_membership,
     get_milestone_for_user,
     get_visible_project,
     visible_projects,
 )
-from timelive.orgs.models import STAFF_ROLES
-
 from ..actions import do_copy_project
 from ..catalog_forms import (
     CopyProjectForm,

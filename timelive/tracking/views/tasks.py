@@ -18,16 +18,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from timelive.orgs.access import (
+from timelive.orgs.access import get_membership
+from timelive.orgs.models import STAFF_ROLES
+
+from ..access import (
     can_manage_project,
     get_attachment_for_user,
     get_comment_for_user,
-    get_membership,
     get_visible_project,
     get_visible_task,
 )
-from timelive.orgs.models import STAFF_ROLES
-
 from ..catalog_forms import CommentForm, TaskForm, TaskMoveForm, colleagues
 from ..models import Milestone, TaskAttachment, TaskComment, TaskPriority, TaskStatus
 

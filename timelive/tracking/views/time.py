@@ -11,12 +11,13 @@ from django.views.decorators.http import require_POST
 
 from timelive.lib.durations import DurationError, format_duration, parse_duration
 from timelive.lib.redirects import safe_next
-from timelive.orgs.access import get_entry_for_user, get_membership
+from timelive.orgs.access import get_membership
 from timelive.orgs.history import ENTRY_TARGET, HISTORY_LIMIT, history_for, history_items
 from timelive.orgs.models import EntryMode
 from timelive.privacy.processing import ProcessingRestricted
 
 from .. import actions
+from ..access import get_entry_for_user
 from ..entries import EntryData, EntryInvalid, EntryRules, user_zone
 from ..forms import EntryForm, TimerForm, project_task_choices, split_choice
 from ..grid import build_week, set_cell_total
