@@ -96,7 +96,8 @@ def _page(logs, page: PageParams) -> dict:
     return {"items": [item_out(log) for log in logs[page.offset: page.offset + page.limit]], "count": count}
 
 
-@router.get("/orgs/{org}/audit", summary="The organisation's audit log", **responses({200: AuditList}, {
+@router.get("/orgs/{org}/audit", operation_id="list_audit_log",
+            summary="The organisation's audit log", **responses({200: AuditList}, {
     401: NOT_AUTHENTICATED, 403: ADMINS_ONLY, 404: NOT_FOUND_ORG, 422: INVALID}))
 def audit_log(request, org: OrgSlug, filters: Query[AuditFilters]):
     """Who changed what, and when: every audited change in the organisation, newest first, with field-level
@@ -118,7 +119,7 @@ def audit_log(request, org: OrgSlug, filters: Query[AuditFilters]):
     return _page(logs, f)
 
 
-@router.get("/orgs/{org}/time-entries/{entry}/history", summary="A time entry's history",
+@router.get("/orgs/{org}/time-entries/{entry}/history", operation_id="get_time_entry_history", summary="A time entry's history",
             **responses({200: AuditList}, {401: NOT_AUTHENTICATED, 403: ENTRY_FORBIDDEN, 404: NOT_FOUND_ENTRY,
                                           422: INVALID}))
 def entry_history(request, org: OrgSlug, entry: str, page: Query[PageParams]):

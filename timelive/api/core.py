@@ -38,7 +38,8 @@ def member_out(membership) -> dict:
     }
 
 
-@router.get("/me", summary="Who am I", **responses({200: MeOut}, {401: NOT_AUTHENTICATED}))
+@router.get("/me", operation_id="get_me",
+            summary="Who am I", **responses({200: MeOut}, {401: NOT_AUTHENTICATED}))
 def me(request):
     """Your own profile: the person the token (or browser session) belongs to.
 
@@ -47,7 +48,7 @@ def me(request):
     return me_out(request.user)
 
 
-@router.get("/orgs", summary="My organisations",
+@router.get("/orgs", operation_id="list_orgs", summary="My organisations",
             **responses({200: OrgList}, {401: NOT_AUTHENTICATED, 422: INVALID}))
 def orgs(request, page: Query[PageParams]):
     """The organisations you are an active member of, by name, with your role in each.
@@ -65,7 +66,7 @@ def orgs(request, page: Query[PageParams]):
     return {"items": items, "count": count}
 
 
-@router.get("/orgs/{org}", summary="One organisation",
+@router.get("/orgs/{org}", operation_id="get_org", summary="One organisation",
             **responses({200: OrgOut}, {401: NOT_AUTHENTICATED, 404: NOT_FOUND_ORG, 422: INVALID}))
 def org_detail(request, org: OrgSlug):
     """An organisation you are an active member of, with your role in it.
@@ -76,7 +77,8 @@ def org_detail(request, org: OrgSlug):
     return org_out(get_membership(request, org))
 
 
-@router.get("/orgs/{org}/members", summary="Members of an organisation", **responses({200: MemberList}, {
+@router.get("/orgs/{org}/members", operation_id="list_members",
+            summary="Members of an organisation", **responses({200: MemberList}, {
     401: NOT_AUTHENTICATED,
     403: "You are an external member (a client or outside approver), who cannot list the organisation's people. "
          "Code `permission_denied`.",

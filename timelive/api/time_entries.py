@@ -213,7 +213,8 @@ def visible_entries(request, membership):
     return entries.filter(mine)
 
 
-@router.get("/orgs/{org}/time-entries", summary="List time entries", **responses({200: TimeEntryList}, {
+@router.get("/orgs/{org}/time-entries", operation_id="list_time_entries",
+            summary="List time entries", **responses({200: TimeEntryList}, {
     401: NOT_AUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND_ORG, 422: INVALID}))
 def list_entries(request, org: OrgSlug, filters: Query[TimeEntryFilters]):
     """Time entries you may see: yours; a manager also sees the entries on projects they manage or lead; an
@@ -252,7 +253,8 @@ def list_entries(request, org: OrgSlug, filters: Query[TimeEntryFilters]):
     return {"items": [entry_out(e) for e in page], "count": count}
 
 
-@router.post("/orgs/{org}/time-entries", summary="Create a time entry", **responses({201: TimeEntryOut}, {
+@router.post("/orgs/{org}/time-entries", operation_id="create_time_entry",
+            summary="Create a time entry", **responses({201: TimeEntryOut}, {
     400: BAD_BODY, 401: NOT_AUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND_ORG, 422: ENTRY_INVALID}))
 def create_entry(request, org: OrgSlug, payload: TimeEntryIn):
     """Log time: `project` and `date` with `duration` (seconds), or `project` with `start` and `end`.
@@ -316,7 +318,8 @@ class BulkOut(Schema):
                              "results": [{"key": "import-2026-11-23-1", "status": "created", "id": "v1c3kq8z2m0a"}]})
 
 
-@router.post("/orgs/{org}/time-entries/bulk", summary="Create up to 1,000 time entries", **responses({200: BulkOut}, {
+@router.post("/orgs/{org}/time-entries/bulk", operation_id="bulk_create_time_entries",
+            summary="Create up to 1,000 time entries", **responses({200: BulkOut}, {
     400: BAD_BODY, 401: NOT_AUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND_ORG,
     409: "Another request is creating entries with the same keys at this moment. Code `conflict`; send the batch again.",
     422: "Some items are invalid and `all_or_nothing` is true, so nothing was created: `errors` names each bad item "
@@ -364,7 +367,8 @@ def bulk_create(request, org: OrgSlug, payload: BulkIn):
     return Status(200, body)
 
 
-@router.get("/orgs/{org}/time-entries/{entry}", summary="One time entry", **responses({200: TimeEntryOut}, {
+@router.get("/orgs/{org}/time-entries/{entry}", operation_id="get_time_entry",
+            summary="One time entry", **responses({200: TimeEntryOut}, {
     401: NOT_AUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND_ENTRY, 422: INVALID}))
 def get_entry(request, org: OrgSlug, entry: str):
     """A time entry you may see.
@@ -376,7 +380,8 @@ def get_entry(request, org: OrgSlug, entry: str):
     return entry_out(get_entry_for_user(request, entry[:16]))
 
 
-@router.patch("/orgs/{org}/time-entries/{entry}", summary="Change a time entry", **responses({200: TimeEntryOut}, {
+@router.patch("/orgs/{org}/time-entries/{entry}", operation_id="update_time_entry",
+            summary="Change a time entry", **responses({200: TimeEntryOut}, {
     400: BAD_BODY, 401: NOT_AUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND_ENTRY, 409: CONFLICT, 422: ENTRY_INVALID}))
 def patch_entry(request, org: OrgSlug, entry: str, payload: TimeEntryPatch):
     """Change some fields of an entry. Send the `version` you read to be sure nobody changed it meanwhile.
@@ -406,7 +411,8 @@ def patch_entry(request, org: OrgSlug, entry: str, payload: TimeEntryPatch):
     return entry_out(updated)
 
 
-@router.delete("/orgs/{org}/time-entries/{entry}", summary="Delete a time entry", **responses({204: None}, {
+@router.delete("/orgs/{org}/time-entries/{entry}", operation_id="delete_time_entry",
+            summary="Delete a time entry", **responses({204: None}, {
     401: NOT_AUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND_ENTRY, 409: CONFLICT, 422: INVALID}))
 def delete_entry(request, org: OrgSlug, entry: str, version: int | None = None):
     """Delete an entry (optionally only if it is still at `version`).
@@ -468,7 +474,8 @@ def timer_out(timer: Timer | None) -> dict:
             "started_at": timer.started_at, "elapsed": timer.elapsed()}
 
 
-@router.get("/orgs/{org}/timer", summary="Your running timer", **responses({200: TimerOut}, {
+@router.get("/orgs/{org}/timer", operation_id="get_timer",
+            summary="Your running timer", **responses({200: TimerOut}, {
     401: NOT_AUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND_ORG, 422: INVALID}))
 def current_timer(request, org: OrgSlug):
     """Your timer in this organisation: `running` is false when none runs here.

@@ -38,6 +38,33 @@ class TimeLiveAPI(NinjaAPI):
         urls.append(re_path(r"^.*$", not_found_view, name="not-found"))
         return urls
 
+    def get_openapi_operation_id(self, operation):
+        # Verbs and nouns (list_time_entries), not module paths: generated clients name their methods after these.
+        return operation.view_func.__name__
+
+    def get_openapi_schema(self, **kwargs):
+        schema = super().get_openapi_schema(**kwargs)
+        move_parameter_examples(schema)
+        drop_unused_components(schema)
+        offer_octet_stream(schema)
+        return schema
+
+
+def move_parameter_examples(schema):
+    """Move each parameter's list of examples into its JSON Schema.
+
+    ninja writes `"examples": [50]` on the Parameter Object, where OpenAPI 3.1 wants a map of
+    Example Objects (vitalik/django-ninja#1636), and validators and client generators refuse the
+    document. A JSON Schema's `examples` is a list, so the same values are valid there.
+    """
+    for path_item in schema.get("paths", {}).values():
+        for operation in path_item.values():
+            for parameter in operation.get("parameters", ()) if isinstance(operation, dict) else ():
+                examples = parameter.get("examples")
+                if isinstance(examples, list):
+                    del parameter["examples"]
+                    parameter.setdefault("schema", {}).setdefault("examples", examples)
+
 
 api = TimeLiveAPI(
     title="TimeLive API",
@@ -64,3 +91,39 @@ api.add_router("/", me_router)
 api.add_router("/", expenses_router)
 api.add_router("/", approvals_router)
 api.add_router("/", audit_router)
+
+
+def drop_unused_components(schema):
+    """Leave out component schemas no operation refers to (ninja also lists the models its query
+    parameters were declared with, which clients would then generate as unused classes)."""
+    components = schema.get("components", {}).get("schemas", {})
+    prefix = "#/components/schemas/"
+    used, todo = set(), [schema.get("paths", {})]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith(prefix) and ref[len(prefix):] not in used:
+                used.add(ref[len(prefix):])
+                todo.append(components.get(ref[len(prefix):], {}))
+            todo.extend(node.values())
+        elif isinstance(node, list):
+            todo.extend(node)
+    for name in set(components) - used:
+        del components[name]
+
+
+def offer_octet_stream(schema):
+    """Also list `application/octet-stream` first on downloads (a receipt's image or PDF, an export's ZIP).
+
+    The answer keeps its real type; generated clients that read only octet-stream as bytes
+    (openapi-python-client) otherwise drop the download from the client altogether.
+    """
+    binary = {"type": "string", "format": "binary"}
+    for path_item in schema.get("paths", {}).values():
+        for operation in path_item.values():
+            for response in operation.get("responses", {}).values() if isinstance(operation, dict) else ():
+                content = response.get("content") or {}
+                if content and "application/octet-stream" not in content and all(
+                        media.get("schema") == binary for media in content.values()):
+                    response["content"] = {"application/octet-stream": {"schema": dict(binary)}, **content}

@@ -65,3 +65,39 @@ class OpenApiTestCase(ApiTestCase):
                 for prop, definition in component.get("properties", {}).items():
                     self.assertTrue("examples" in definition or "$ref" in definition,
                                     f"{name}.{prop}: add examples (on the field or on the schema)")
+
+    def test_it_is_a_valid_openapi_document(self):
+        from openapi_spec_validator import OpenAPIV31SpecValidator
+
+        schema = self.client.get("/api/v1/openapi.json").json()
+        errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+                  for e in OpenAPIV31SpecValidator(schema).iter_errors()]
+        self.assertEqual(errors, [])
+
+    def test_it_names_operations_with_verbs_and_nouns(self):
+        ids = [operation["operationId"] for _, operation in operations(api.get_openapi_schema())]
+        self.assertEqual(len(ids), len(set(ids)), "operation ids must be unique")
+        verbs = ("list_", "get_", "create_", "update_", "patch_", "delete_", "bulk_create_", "start_", "stop_",
+                 "submit_", "approve_", "reject_", "recall_", "override_", "request_", "download_", "upload_")
+        for operation_id in ids:
+            with self.subTest(operation_id):
+                self.assertRegex(operation_id, r"^[a-z]+(_[a-z]+)+$")
+                self.assertTrue(operation_id.startswith(verbs), "start with a verb")
+                self.assertNotIn("timelive", operation_id)
+
+    def test_it_lists_only_components_that_operations_use(self):
+        schema = api.get_openapi_schema()
+        text = str(schema["paths"]) + str(schema["components"]["schemas"])
+        for name in schema["components"]["schemas"]:
+            with self.subTest(name):
+                self.assertIn(f"#/components/schemas/{name}'", text)
+        # The query-parameter models are not components of their own.
+        self.assertNotIn("TimeEntryFilters", schema["components"]["schemas"])
+
+    def test_it_puts_parameter_examples_in_the_parameter_schema(self):
+        schema = api.get_openapi_schema()
+        for _, operation in operations(schema):
+            for parameter in operation.get("parameters", []):
+                self.assertNotIsInstance(parameter.get("examples", {}), list)
+        org = schema["paths"]["/api/v1/orgs/{org}/time-entries"]["get"]["parameters"][0]
+        self.assertEqual((org["name"], org["schema"]["examples"]), ("org", ["acme"]))
