@@ -41,8 +41,10 @@ test-fast: $(DEV_STAMP)
 bench: $(DEV_STAMP)
 	$(PY) bench/run.py --entries $(ENTRIES) --database-url "$(DATABASE_URL)"
 
+# ruff over everything; mypy (with django-stubs) over the apps listed in pyproject.toml's [tool.mypy].
 lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf $(VENV) var/static
