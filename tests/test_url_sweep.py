@@ -88,14 +88,14 @@ SAMPLE_KWARGS = {
     "orgs:change_role": (ORG, {"slug": "org", "code": "member"}),
     "orgs:remove_member": (ORG, {"slug": "org", "code": "member"}),
     "orgs:restore_member": (ORG, {"slug": "org", "code": "member"}),
-    "orgs:deactivate_member": (ORG, {"slug": "org", "code": "member"}),
-    "orgs:reactivate_member": (ORG, {"slug": "org", "code": "member"}),
+    "privacy:deactivate_member": (ORG, {"slug": "org", "code": "member"}),
+    "privacy:reactivate_member": (ORG, {"slug": "org", "code": "member"}),
     "orgs:settings": (ORG, {"slug": "org"}),
     "orgs:audit": (ORG, {"slug": "org"}),
     "orgs:audit_csv": (ORG, {"slug": "org"}),
-    # The administrators' inbox of data requests (timelive/orgs/privacy_requests.py); the sample is bob's request.
-    "orgs:data_requests": (ORG, {"slug": "org"}),
-    **{f"orgs:{name}": (ORG, {"slug": "org", "code": "data_request"}) for name in (
+    # The administrators' inbox of data requests (timelive/privacy/views/org_requests.py); the sample is bob's request.
+    "privacy:data_requests": (ORG, {"slug": "org"}),
+    **{f"privacy:{name}": (ORG, {"slug": "org", "code": "data_request"}) for name in (
         "data_request", "data_request_reply", "data_request_complete", "data_request_decline", "data_request_escalate")},
     "orgs:new_org": (PAGE, {}),
     # The first-run page of an empty On-Premises install (404 everywhere else).

@@ -1,8 +1,6 @@
 from django.urls import include, path
 
-from timelive.privacy.views import account as privacy_account
-
-from . import privacy_requests, views
+from . import views
 
 app_name = "orgs"
 
@@ -17,19 +15,9 @@ org_urlpatterns = [
     path("team/<str:code>/role/", views.change_role, name="change_role"),
     path("team/<str:code>/remove/", views.remove_member, name="remove_member"),
     path("team/<str:code>/restore/", views.restore_member, name="restore_member"),
-    # The whole account (not just the membership), for accounts the organisation manages.
-    path("team/<str:code>/deactivate/", privacy_account.deactivate_member, name="deactivate_member"),
-    path("team/<str:code>/reactivate/", privacy_account.reactivate_member, name="reactivate_member"),
     path("settings/", views.org_settings, name="settings"),
     path("audit/", views.audit_log, name="audit"),
     path("audit.csv", views.audit_log_csv, name="audit_csv"),
-    # Data requests from the people the organisation manages (timelive/orgs/privacy_requests.py).
-    path("privacy-requests/", privacy_requests.data_requests, name="data_requests"),
-    path("privacy-requests/<str:code>/", privacy_requests.data_request, name="data_request"),
-    path("privacy-requests/<str:code>/reply/", privacy_requests.reply, name="data_request_reply"),
-    path("privacy-requests/<str:code>/complete/", privacy_requests.complete, name="data_request_complete"),
-    path("privacy-requests/<str:code>/decline/", privacy_requests.decline, name="data_request_decline"),
-    path("privacy-requests/<str:code>/escalate/", privacy_requests.escalate, name="data_request_escalate"),
 ]
 
 urlpatterns = [

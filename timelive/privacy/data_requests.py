@@ -85,7 +85,7 @@ def person_url(data_request) -> str:
 
 def holder_url(data_request) -> str:
     if data_request.org_id is not None:
-        return settings.SITE_URL + reverse("orgs:data_request", kwargs={"slug": data_request.org.slug,
+        return settings.SITE_URL + reverse("privacy:data_request", kwargs={"slug": data_request.org.slug,
                                                                        "code": data_request.code})
     return settings.SITE_URL + reverse("admin:privacy_datarequest_change", args=[data_request.pk])
 

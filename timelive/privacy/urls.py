@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from .models import PolicyKind
-from .views import account, center, deletion, exports, policies, requests, subprocessors
+from .views import account, center, deletion, exports, org_requests, policies, requests, subprocessors
 
 
 class PolicyKindConverter:
@@ -43,4 +43,14 @@ urlpatterns = [
     # Subprocessors.
     path("subprocessors/", subprocessors.subprocessors, name="subprocessors"),
     path("o/<slug:slug>/subprocessors/", subprocessors.org_subprocessors, name="org_subprocessors"),
+    # For administrators: the whole account (not just the membership) of people the organisation manages.
+    path("o/<slug:slug>/team/<str:code>/deactivate/", account.deactivate_member, name="deactivate_member"),
+    path("o/<slug:slug>/team/<str:code>/reactivate/", account.reactivate_member, name="reactivate_member"),
+    # Data requests from the people the organisation manages (views/org_requests.py).
+    path("o/<slug:slug>/privacy-requests/", org_requests.data_requests, name="data_requests"),
+    path("o/<slug:slug>/privacy-requests/<str:code>/", org_requests.data_request, name="data_request"),
+    path("o/<slug:slug>/privacy-requests/<str:code>/reply/", org_requests.reply, name="data_request_reply"),
+    path("o/<slug:slug>/privacy-requests/<str:code>/complete/", org_requests.complete, name="data_request_complete"),
+    path("o/<slug:slug>/privacy-requests/<str:code>/decline/", org_requests.decline, name="data_request_decline"),
+    path("o/<slug:slug>/privacy-requests/<str:code>/escalate/", org_requests.escalate, name="data_request_escalate"),
 ]

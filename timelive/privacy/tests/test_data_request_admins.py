@@ -121,7 +121,7 @@ class AdminInboxTestCase(DataRequestTestCase):
             DataRequest.objects.create(user=self.bob, kind=RequestKind.RECTIFICATION, reason="x",
                                        status=RequestStatus.OPEN, org=self.org, due_at=NOW + DAY)
         self.login(self.alice)
-        with mock.patch("timelive.orgs.privacy_requests.PAGE_SIZE", 2):
+        with mock.patch("timelive.privacy.views.org_requests.PAGE_SIZE", 2):
             r = self.client.get(LIST)
             self.assertContains(r, "Page 1 of 2")
             r = self.client.get(LIST + "?show=open&page=2")

@@ -15,7 +15,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from timelive.privacy.data_requests import (
+from timelive.orgs.access import get_admin_membership
+
+from ..data_requests import (
     HELD,
     RequestRefused,
     describe,
@@ -25,10 +27,8 @@ from timelive.privacy.data_requests import (
     do_reply_to_request,
     is_overdue,
 )
-from timelive.privacy.models import DataRequest, DataRequestEvent, RequestKind, RequestStatus
-from timelive.privacy.request_forms import RequestTextForm
-
-from .access import get_admin_membership
+from ..models import DataRequest, DataRequestEvent, RequestKind, RequestStatus
+from ..request_forms import RequestTextForm
 
 PAGE_SIZE = 50
 FILTERS = {"open": "Waiting for an answer", "closed": "Closed", "all": "All"}
@@ -111,7 +111,7 @@ def reply(request, slug, code):
             messages.error(request, str(refusal))
         else:
             messages.success(request, "Your reply was sent to the person.")
-        return redirect("orgs:data_request", slug=slug, code=code)
+        return redirect("privacy:data_request", slug=slug, code=code)
     return render(request, "privacy/requests/org_detail.html", {
         "data_request": found, "reply_form": form, "effect": COMPLETE_EFFECTS[found.kind],
     }, status=400)
@@ -147,7 +147,7 @@ def _step(request, slug, code, name):
     step = STEPS[name]
     if not found.is_held or (name == "escalate" and found.status != RequestStatus.OPEN):
         messages.error(request, f"This request is {found.get_status_display().lower()}; it cannot be changed any more.")
-        return redirect("orgs:data_request", slug=slug, code=code)
+        return redirect("privacy:data_request", slug=slug, code=code)
     form = RequestTextForm(request.POST or None, label=step["label"], required=step["required"], help_text=step["help"])
     status = 200
     if request.method == "POST":
@@ -160,7 +160,7 @@ def _step(request, slug, code, name):
                 status = 409
             else:
                 messages.success(request, step["done"])
-                return redirect("orgs:data_requests", slug=slug)
+                return redirect("privacy:data_requests", slug=slug)
         else:
             status = 400
     return render(request, "privacy/requests/org_step.html", {
