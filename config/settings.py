@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "timelive.integrations",
     "timelive.api",
     "timelive.diagnostics",
+    "timelive.web",
 ]
 
 MIDDLEWARE = [
