@@ -3,8 +3,8 @@
 from django.db import transaction
 from django.utils import timezone
 
-from timelive.privacy.export_values import row
-from timelive.privacy.registry import Mentions, personal_data
+from timelive.privacy.core.export_values import row
+from timelive.privacy.core.registry import Mentions, personal_data
 
 from .models import User, UserSession
 

@@ -54,7 +54,7 @@ from timelive.approvals.views import waiting_on, with_totals
 from timelive.expenses.models import Receipt, to_amount
 from timelive.orgs.access import get_admin_membership, get_membership
 from timelive.orgs.models import Membership, Role
-from timelive.privacy.processing import edit_refusal
+from timelive.privacy.core.processing import edit_refusal
 from timelive.tracking.periods import period_bounds
 
 from .errors import INVALID, NOT_AUTHENTICATED, NOT_FOUND_ORG, ApiError, responses

@@ -31,7 +31,7 @@ from django.utils import timezone
 from timelive.orgs.actions import audit, json_value
 from timelive.orgs.history import SUBMISSION_TARGET, audit_row, field_changes, write_rows
 from timelive.orgs.models import AuditEvent, Membership
-from timelive.privacy.processing import edit_refusal
+from timelive.privacy.core.processing import edit_refusal
 from timelive.tracking.actions import ENTRY_TARGET, _writer_turn, entry_label
 from timelive.tracking.models import EntryStatus, TimeEntry
 from timelive.tracking.periods import period_bounds

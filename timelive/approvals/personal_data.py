@@ -9,8 +9,8 @@ text, so the person's name and email address are replaced in them.
 from django.db.models import Q
 
 from timelive.accounts.personal_data import mentions
-from timelive.privacy.export_values import row
-from timelive.privacy.registry import personal_data
+from timelive.privacy.core.export_values import row
+from timelive.privacy.core.registry import personal_data
 
 from .models import MemberApproval, Submission, SubmissionApprover, SubmissionEvent
 

@@ -1,6 +1,6 @@
 """The diagnostics request log, in the personal-data registry."""
 
-from timelive.privacy.registry import personal_data
+from timelive.privacy.core.registry import personal_data
 
 from .models import RequestRecord
 

@@ -8,8 +8,8 @@ tax evidence), so deletion keeps them, tied to the pseudonymised person.
 
 from django.db.models import Count
 
-from timelive.privacy.export_values import row
-from timelive.privacy.registry import personal_data
+from timelive.privacy.core.export_values import row
+from timelive.privacy.core.registry import personal_data
 
 from .models import Expense, Receipt
 

@@ -1,7 +1,7 @@
 """API tokens and installed integrations, in the personal-data registry."""
 
-from timelive.privacy.export_values import row
-from timelive.privacy.registry import personal_data
+from timelive.privacy.core.export_values import row
+from timelive.privacy.core.registry import personal_data
 
 from .models import ApiToken, InstalledIntegration
 

@@ -24,7 +24,7 @@ def queue_mail(to: str, subject: str, template: str, context: dict, *, automated
     account and their data requests) is not automated and always goes.
     """
     if automated:
-        from timelive.privacy.processing import NOTIFICATIONS, may_process
+        from timelive.privacy.core.processing import NOTIFICATIONS, may_process
 
         if recipient is None:
             raise ValueError("An automated notification needs its recipient, to check that it may be sent.")

@@ -1,8 +1,8 @@
 """Mail sent to the person, or about them, in the personal-data registry."""
 
 from timelive.accounts.personal_data import mentions
-from timelive.privacy.export_values import row
-from timelive.privacy.registry import personal_data
+from timelive.privacy.core.export_values import row
+from timelive.privacy.core.registry import personal_data
 
 from .models import OutboxEmail
 

@@ -10,8 +10,8 @@ from django.db import models
 from django.db.models import Q
 
 from timelive.accounts.personal_data import mentions, pseudonym_email
-from timelive.privacy.export_values import row
-from timelive.privacy.registry import personal_data
+from timelive.privacy.core.export_values import row
+from timelive.privacy.core.registry import personal_data
 
 from .models import AuditLog, Invitation, Membership
 

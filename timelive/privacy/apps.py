@@ -7,6 +7,6 @@ class PrivacyConfig(AppConfig):
     verbose_name = "Privacy: policies and consents"
 
     def ready(self):
-        from .registry import autodiscover
+        from .core.registry import autodiscover
 
         autodiscover()

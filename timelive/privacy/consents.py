@@ -2,8 +2,22 @@
 
 from dataclasses import dataclass, field
 
+from .core.processing import MARKETING, may_process
 from .models import ConsentRecord, Purpose, purpose_description
-from .processing import MARKETING, MARKETING_PURPOSES, may_process
+
+# Every consent purpose uses the person's data to promote the service: mailings
+# to them, their contact details handed to a partner, and their name in our
+# advertising (a testimonial is marketing to others with their name on it). So
+# all of them stop while the account is restricted, and an objection to
+# marketing withdraws all of them. Named one by one: a future purpose that is not
+# marketing must not be swept in by accident.
+MARKETING_PURPOSES = (
+    Purpose.NEWSLETTER,
+    Purpose.PRODUCT_UPDATES,
+    Purpose.EVENTS_SURVEYS,
+    Purpose.TESTIMONIALS,
+    Purpose.PARTNER_SHARING,
+)
 
 
 def has_consent(user, purpose) -> bool:

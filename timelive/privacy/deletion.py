@@ -28,7 +28,7 @@ from timelive.accounts.models import User
 from timelive.orgs.actions import audit
 from timelive.orgs.models import AuditEvent, Membership, Role
 
-from . import registry
+from .core import registry
 
 log = logging.getLogger(__name__)
 

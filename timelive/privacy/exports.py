@@ -40,9 +40,9 @@ from timelive.orgs.actions import audit
 from timelive.orgs.models import AuditEvent
 from timelive.tracking.entries import user_zone
 
-from .export_values import plain
+from .core.export_values import plain
+from .core.registry import entries
 from .models import DataExport, ExportStatus
-from .registry import entries
 
 logger = logging.getLogger(__name__)
 

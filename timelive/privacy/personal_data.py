@@ -6,8 +6,8 @@ from django.core.files.storage import default_storage
 from django.db import models, transaction
 
 from timelive.accounts.personal_data import mentions
-from timelive.privacy.export_values import row
-from timelive.privacy.registry import personal_data
+from timelive.privacy.core.export_values import row
+from timelive.privacy.core.registry import personal_data
 
 from .models import (
     ConsentMethod,

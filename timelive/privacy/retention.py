@@ -239,7 +239,7 @@ def lapsed_marketing_grants(rule, now):
     """The marketing grants still in force (the latest ledger row of their person and
     purpose) of people whose last sign of interest, the later of their last login and
     their last marketing grant, is older than the rule's days."""
-    from .processing import MARKETING_PURPOSES
+    from .consents import MARKETING_PURPOSES
 
     cutoff = now - dt.timedelta(days=rule.days)
     later = ConsentRecord.objects.filter(user=OuterRef("user"), purpose=OuterRef("purpose")).filter(

@@ -31,9 +31,9 @@ from timelive.orgs.actions import audit
 from timelive.orgs.models import AuditEvent, Membership, Organization, Role
 
 from .actions import do_record_consent
+from .consents import MARKETING_PURPOSES
 from .managed import admin_manages, managing_org
 from .models import ConsentMethod, ConsentRecord, ObjectionTo
-from .processing import MARKETING_PURPOSES
 
 __all__ = [
     "ObjectionTo", "StateRefused", "do_deactivate", "do_lift_restriction", "do_object", "do_reactivate", "do_restrict",

@@ -17,7 +17,7 @@ from timelive.lib.bulk import bulk_insert
 from timelive.orgs.actions import audit, json_value
 from timelive.orgs.history import ENTRY_TARGET, audit_row, field_changes, write_rows
 from timelive.orgs.models import AuditEvent, AuditLog
-from timelive.privacy.processing import edit_refusal, refuse_edit_while_restricted
+from timelive.privacy.core.processing import edit_refusal, refuse_edit_while_restricted
 
 from .entries import EntryData, EntryInvalid, EntryRules, user_zone
 from .models import EntryStatus, Milestone, Project, ProjectMember, Rate, Task, TaskStatus, TimeEntry, Timer

@@ -9,8 +9,8 @@ team's timesheets and reports still add up.
 from django.db.models import Prefetch, Q
 
 from timelive.accounts.personal_data import pseudonym_name
-from timelive.privacy.export_values import row
-from timelive.privacy.registry import personal_data
+from timelive.privacy.core.export_values import row
+from timelive.privacy.core.registry import personal_data
 
 from .models import Client, ClientContact, Project, ProjectMember, Rate, Tag, Task, TaskAttachment, TaskComment, TimeEntry, Timer
 

@@ -7,7 +7,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from timelive.orgs.models import AuditEvent, AuditLog
-from timelive.privacy.registry import erase_person
+from timelive.privacy.core.registry import erase_person
 from timelive.tracking.actions import update_entry
 from timelive.tracking.entries import EntryData
 from timelive.tracking.models import EntryStatus, TimeEntry

@@ -1,4 +1,4 @@
-from timelive.privacy.registry import export_person, registered
+from timelive.privacy.core.registry import export_person, registered
 
 from ..actions import do_reject, do_submit_timesheet
 from ..models import MemberApproval, Submission, SubmissionApprover, SubmissionEvent

@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from timelive.accounts.personal_data import pseudonym_name
 from timelive.expenses.models import Expense, Receipt
+from timelive.privacy.core.registry import erase_person, export_person, registered
 from timelive.privacy.exports import write_archive
-from timelive.privacy.registry import erase_person, export_person, registered
 from timelive.test import BaseTestCase
 
 from .helpers import make_expense, png_bytes

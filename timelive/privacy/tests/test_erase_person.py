@@ -14,8 +14,8 @@ from timelive.notifications.models import OutboxEmail
 from timelive.orgs.actions import audit, do_invite_member, do_remove_member
 from timelive.orgs.models import AuditLog, Invitation, Membership, Role
 from timelive.privacy.consents import consent_overview, has_consent
+from timelive.privacy.core.registry import erase_person, export_person
 from timelive.privacy.models import ConsentMethod, ConsentRecord, DataExport, DataRequest, DataRequestEvent, Purpose
-from timelive.privacy.registry import erase_person, export_person
 from timelive.test import BaseTestCase
 from timelive.tracking.models import Client, ClientContact, ProjectMember, TaskAttachment, TaskComment, TimeEntry, Timer
 from timelive.tracking.tests.helpers import make_client, make_project, make_task

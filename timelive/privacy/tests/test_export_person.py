@@ -14,6 +14,7 @@ from timelive.notifications.mail import queue_mail
 from timelive.orgs.actions import do_invite_member, do_remove_member
 from timelive.orgs.models import Role
 from timelive.privacy.actions import do_record_consent
+from timelive.privacy.core.registry import entries, export_person
 from timelive.privacy.models import (
     DataExport,
     DataRequest,
@@ -25,7 +26,6 @@ from timelive.privacy.models import (
     RequestKind,
     RequestStatus,
 )
-from timelive.privacy.registry import entries, export_person
 from timelive.test import BaseTestCase
 from timelive.tracking.models import (
     ClientContact,

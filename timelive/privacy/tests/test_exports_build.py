@@ -11,10 +11,11 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from timelive.accounts.models import UserSession
-from timelive.privacy import exports, registry
+from timelive.privacy import exports
+from timelive.privacy.core import registry
+from timelive.privacy.core.registry import PersonalData
 from timelive.privacy.exports import build_export, do_request_export, write_archive
 from timelive.privacy.models import DataExport, ExportStatus
-from timelive.privacy.registry import PersonalData
 from timelive.test import BaseTestCase
 
 NOW = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC)

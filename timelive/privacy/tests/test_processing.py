@@ -8,9 +8,9 @@ from timelive.accounts.models import User
 from timelive.notifications.mail import queue_mail
 from timelive.notifications.models import OutboxEmail
 from timelive.privacy.actions import do_record_consent
-from timelive.privacy.consents import has_consent
+from timelive.privacy.consents import MARKETING_PURPOSES, has_consent
+from timelive.privacy.core.processing import may_process, people_for_statistics
 from timelive.privacy.models import ConsentRecord, Purpose
-from timelive.privacy.processing import MARKETING_PURPOSES, may_process, people_for_statistics
 from timelive.test import BaseTestCase
 from timelive.tracking.models import Project, TimeEntry
 

@@ -22,8 +22,8 @@ from django.test import SimpleTestCase
 
 from timelive.accounts.models import User
 from timelive.orgs.models import Organization
+from timelive.privacy.core.registry import entries, personal_data, registered
 from timelive.privacy.models import RetentionRule
-from timelive.privacy.registry import entries, personal_data, registered
 from timelive.tracking.models import Tag, Task
 
 PERSONAL_NAMES = {

@@ -5,8 +5,8 @@ import time_machine
 from timelive.orgs.models import AuditEvent, AuditLog
 from timelive.privacy.actions import do_record_consent
 from timelive.privacy.consents import has_consent
+from timelive.privacy.core.processing import may_process
 from timelive.privacy.models import ConsentMethod, ConsentRecord, ObjectionTo, Purpose
-from timelive.privacy.processing import may_process
 from timelive.privacy.states import StateRefused, do_object
 from timelive.test import BaseTestCase, make_user
 

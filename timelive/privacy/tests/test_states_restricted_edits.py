@@ -8,7 +8,7 @@ from django.utils import timezone
 from timelive.accounts.models import User
 from timelive.api.test import ApiTestCase
 from timelive.orgs.models import Membership, Role
-from timelive.privacy.processing import ProcessingRestricted
+from timelive.privacy.core.processing import ProcessingRestricted
 from timelive.test import make_user
 from timelive.tracking import actions
 from timelive.tracking.entries import EntryData, EntryRules

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from timelive.orgs.access import get_admin_membership, get_member_for_user
 from timelive.orgs.actions import do_change_org_settings
 from timelive.orgs.models import Organization
-from timelive.privacy.processing import edit_refusal
+from timelive.privacy.core.processing import edit_refusal
 
 from ..access import get_custom_field_for_user, get_rate_for_user, get_tag_for_user
 from ..actions import (

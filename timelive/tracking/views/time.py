@@ -14,7 +14,7 @@ from timelive.lib.redirects import safe_next
 from timelive.orgs.access import get_membership
 from timelive.orgs.history import ENTRY_TARGET, HISTORY_LIMIT, history_for, history_items
 from timelive.orgs.models import EntryMode
-from timelive.privacy.processing import ProcessingRestricted
+from timelive.privacy.core.processing import ProcessingRestricted
 
 from .. import actions
 from ..access import get_entry_for_user

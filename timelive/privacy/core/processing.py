@@ -7,28 +7,14 @@ leaves the person out of usage statistics; an objection to marketing withdraws
 their marketing consents (see states.do_object), so the consent ledger says no.
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
-
-from .models import Purpose
 
 MARKETING = "marketing"
 STATISTICS = "statistics"
 NOTIFICATIONS = "notifications"
 PURPOSES = (MARKETING, STATISTICS, NOTIFICATIONS)
 
-# Every consent purpose uses the person's data to promote the service: mailings
-# to them, their contact details handed to a partner, and their name in our
-# advertising (a testimonial is marketing to others with their name on it). So
-# all of them stop while the account is restricted, and an objection to
-# marketing withdraws all of them. Named one by one: a future purpose that is not
-# marketing must not be swept in by accident.
-MARKETING_PURPOSES = (
-    Purpose.NEWSLETTER,
-    Purpose.PRODUCT_UPDATES,
-    Purpose.EVENTS_SURVEYS,
-    Purpose.TESTIMONIALS,
-    Purpose.PARTNER_SHARING,
-)
 
 
 def may_process(user, purpose: str) -> bool:
@@ -49,9 +35,8 @@ def may_process(user, purpose: str) -> bool:
 def people_for_statistics(queryset):
     """`queryset` (of people, or of rows with a `user` foreign key) without restricted
     people and those who objected to research and development use."""
-    from timelive.accounts.models import User
-
-    prefix = "" if issubclass(queryset.model, User) else "user__"
+    # By label, not class: the core imports no app.
+    prefix = "" if queryset.model._meta.label == settings.AUTH_USER_MODEL else "user__"
     return queryset.filter(**{f"{prefix}restricted_at": None, f"{prefix}research_objection_at": None})
 
 

@@ -4,7 +4,7 @@ to copy out what it holds about a person and how to erase it.
 Each app declares its models in a module named `personal_data.py`, loaded when
 Django starts:
 
-    from timelive.privacy.registry import personal_data
+    from timelive.privacy.core.registry import personal_data
 
     personal_data(
         TimeEntry,
