@@ -41,10 +41,12 @@ test-fast: $(DEV_STAMP)
 bench: $(DEV_STAMP)
 	$(PY) bench/run.py --entries $(ENTRIES) --database-url "$(DATABASE_URL)"
 
-# ruff over everything; mypy (with django-stubs) over the apps listed in pyproject.toml's [tool.mypy].
+# ruff over everything; mypy (with django-stubs) over the apps listed in pyproject.toml's [tool.mypy];
+# import-linter over the apps' layers ([tool.importlinter]).
 lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 clean:
 	rm -rf $(VENV) var/static
