@@ -15,7 +15,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from timelive.diagnostics.ip import client_ip
+from timelive.lib.ip import client_ip
 from timelive.lib.redirects import safe_next as lib_safe_next
 
 from .actions import (

@@ -3,7 +3,8 @@ import time
 from django.conf import settings
 from django.utils import timezone
 
-from .ip import client_ip
+from timelive.lib.ip import client_ip
+
 from .log import request_log, session_tagger
 from .paths import loggable_path
 
