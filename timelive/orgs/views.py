@@ -19,7 +19,6 @@ from django.views.decorators.http import require_POST
 
 from timelive.accounts.forms import NewAccountForm
 from timelive.accounts.models import User
-from timelive.privacy.managed import admin_manages
 
 from . import actions, history
 from .access import (
@@ -30,6 +29,7 @@ from .access import (
     user_memberships,
 )
 from .forms import AuditFilterForm, InviteForm, NewOrganizationForm, OrganizationForm, RoleForm, SetupForm
+from .managed import admin_manages
 from .models import AuditLog, Membership, Organization, Role
 
 PAGE_SIZE = 50

@@ -236,7 +236,7 @@ def do_confirm_request(data_request, *, now=None) -> DataRequest:
 
     An expired link lapses the request (that stays even though this raises).
     """
-    from .managed import managing_org
+    from timelive.orgs.managed import managing_org
 
     now = now or timezone.now()
     with transaction.atomic():

@@ -28,11 +28,11 @@ from timelive.accounts.models import User, UserSession
 from timelive.integrations.models import ApiToken
 from timelive.notifications.mail import queue_mail
 from timelive.orgs.actions import audit
+from timelive.orgs.managed import admin_manages, managing_org
 from timelive.orgs.models import AuditEvent, Membership, Organization, Role
 
 from .actions import do_record_consent
 from .consents import MARKETING_PURPOSES
-from .managed import admin_manages, managing_org
 from .models import ConsentMethod, ConsentRecord, ObjectionTo
 
 __all__ = [

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from timelive.orgs.managed import managing_org
+
 from ..data_requests import (
     ACTIVE,
     CONFIRM_HOURS,
@@ -25,7 +27,6 @@ from ..data_requests import (
     is_overdue,
     lapse_unconfirmed_requests,
 )
-from ..managed import managing_org
 from ..models import DataRequest, DataRequestEvent
 from ..request_forms import DataRequestForm
 

@@ -2,7 +2,7 @@
 operator as Organization.managed_domain) manages the accounts on it, as the
 policy's "Managed accounts and administrators" says."""
 
-from timelive.orgs.models import Membership, Organization
+from .models import Membership, Organization
 
 
 def email_domain(email: str) -> str:
