@@ -16,7 +16,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 
 from timelive.api.test import ApiTestCase
 from timelive.tracking.models import Project, TimeEntry
@@ -52,6 +54,14 @@ class GeneratedClientTestCase(ApiTestCase):
 
     def module(self, name):
         return importlib.import_module(f"timelive_client.{name}")
+
+    def setUp(self):
+        super().setUp()
+        # As Django's own test client does: a request must not close the test's database connection
+        # (on PostgreSQL that would end the transaction the test runs in).
+        for signal in (request_started, request_finished):
+            signal.disconnect(close_old_connections)
+            self.addCleanup(signal.connect, close_old_connections)
 
     def client_for(self, secret):
         transport = httpx.WSGITransport(app=get_wsgi_application())
