@@ -8,7 +8,7 @@ class RequestRecord(models.Model):
     key, no user id, email or session key; the session tag is a keyed hash that
     changes every UTC day, and the path has identifiers masked (see paths.py).
     Rows are purged after the diagnostics retention rule (30 days by default;
-    privacy.retention.apply_retention, or tasks.purge_diagnostics on its own).
+    privacy.retention.apply_retention, or privacy.tasks.purge_diagnostics on its own).
     """
 
     at = models.DateTimeField("time (UTC)", db_index=True)

@@ -193,7 +193,7 @@ def delete_in_batches(queryset, *, dry_run: bool, batch_size: int = BATCH_SIZE) 
 
 
 def apply_diagnostics(rule, now, dry_run, batch_size):
-    from timelive.diagnostics.tasks import purge_request_log
+    from timelive.diagnostics.purge import purge_request_log
 
     return purge_request_log(now - dt.timedelta(days=rule.days), batch=batch_size, dry_run=dry_run), []
 

@@ -1,4 +1,10 @@
+import datetime as dt
+
+from django.conf import settings
 from django.tasks import task
+from django.utils import timezone
+
+from .models import RetentionCategory, RetentionRule
 
 
 @task
@@ -36,3 +42,26 @@ def flag_overdue_data_requests() -> int:
 
     lapse_unconfirmed_requests()
     return flag_overdue_requests()
+
+
+def diagnostics_days() -> int:
+    """How many days a row is kept: the operator's retention rule for diagnostics.
+
+    TIMELIVE_DIAGNOSTICS_DAYS gave the rule its first value (the data migration
+    privacy 0004) and is used only where the rule is missing.
+    """
+    days = RetentionRule.objects.filter(category=RetentionCategory.DIAGNOSTICS).values_list("days", flat=True).first()
+    return settings.TIMELIVE_DIAGNOSTICS_DAYS if days is None else days
+
+
+@task
+def purge_diagnostics(batch: int = 5000) -> int:
+    """Delete diagnostics rows older than the retention rule allows, a batch at a time.
+
+    Idempotent: a second run finds nothing to delete. Returns the number deleted.
+    apply_retention does the same on its daily run; this is the stand-alone purge.
+    """
+    from timelive.diagnostics.purge import purge_request_log
+
+    cutoff = timezone.now() - dt.timedelta(days=diagnostics_days())
+    return purge_request_log(cutoff, batch=batch)

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from timelive.diagnostics.tasks import purge_diagnostics
+from timelive.privacy.tasks import purge_diagnostics
 
 
 class Command(BaseCommand):

@@ -7,8 +7,8 @@ from django.test import override_settings
 from django.utils import timezone
 
 from timelive.diagnostics.models import RequestRecord
-from timelive.diagnostics.tasks import purge_diagnostics
 from timelive.privacy.models import RetentionCategory, RetentionRule
+from timelive.privacy.tasks import purge_diagnostics
 from timelive.test import BaseTestCase
 
 
@@ -75,7 +75,7 @@ class PurgeCommandTestCase(BaseTestCase):
             pass
 
         out = io.StringIO()
-        with mock.patch("timelive.diagnostics.management.commands.purge_diagnostics.time.sleep",
+        with mock.patch("timelive.privacy.management.commands.purge_diagnostics.time.sleep",
                         side_effect=[None, Stop]) as sleep, self.assertRaises(Stop):
             call_command("purge_diagnostics", "--loop", "--interval", "60", stdout=out)
         # Purge, sleep, purge again, and stopped in the second sleep.
