@@ -26,7 +26,7 @@ from timelive.orgs.access import (
     visible_projects,
 )
 from timelive.orgs.models import STAFF_ROLES
-from timelive.tracking.actions import audit_settings, field_summary, rate_summary
+from timelive.tracking.actions import do_create_tag, do_delete_rate, do_save_custom_field, do_save_rate
 from timelive.tracking.catalog_forms import (
     ClientForm,
     CustomFieldForm,
@@ -660,8 +660,7 @@ def create_tag(request, org: OrgSlug, payload: TagIn):
     if not form.is_valid():
         return invalid(form)
     try:
-        with transaction.atomic():
-            tag = Tag.objects.create(org=request.org, name=form.cleaned_data["name"])
+        tag = do_create_tag(request.org, form.cleaned_data["name"], acting_user=request.user)
     except IntegrityError:
         return refuse("name", "There is already a tag with this name.")
     return Status(201, {"name": tag.name, "created_at": tag.created_at})
@@ -750,9 +749,7 @@ def create_custom_field(request, org: OrgSlug, payload: CustomFieldIn):
     if not form.is_valid():
         return invalid(form)
     try:
-        with transaction.atomic():
-            field = form.save()
-            audit_settings(request.org, request.user, field, custom_field={"old": None, "new": field_summary(field)})
+        field = do_save_custom_field(form.save(commit=False), None, acting_user=request.user)
     except IntegrityError:
         return refuse("key", "Another field on this target uses this key.")
     return Status(201, field_out(field))
@@ -863,9 +860,7 @@ def create_rate(request, org: OrgSlug, payload: RateIn):
     form = RateForm(data, org=request.org)
     if not form.is_valid():
         return invalid(form)
-    with transaction.atomic():
-        rate = form.save()
-        audit_settings(request.org, request.user, rate, rate={"old": None, "new": rate_summary(rate)})
+    rate = do_save_rate(form.save(commit=False), None, acting_user=request.user)
     return Status(201, rate_out(rate))
 
 
@@ -879,7 +874,5 @@ def delete_rate(request, org: OrgSlug, rate: Uid):
     """
     get_admin_membership(request, org)
     found = get_rate_for_user(request, rate)
-    with transaction.atomic():
-        audit_settings(request.org, request.user, None, rate={"old": rate_summary(found), "new": None})
-        found.delete()
+    do_delete_rate(found, acting_user=request.user)
     return Status(204, None)

@@ -21,7 +21,19 @@ from timelive.orgs.models import AuditEvent, AuditLog
 from timelive.privacy.processing import edit_refusal, refuse_edit_while_restricted
 
 from .entries import EntryData, EntryInvalid, EntryRules, user_zone
-from .models import EntryStatus, Milestone, Project, ProjectMember, Rate, Task, TaskStatus, TimeEntry, Timer
+from .models import (
+    CustomField,
+    EntryStatus,
+    Milestone,
+    Project,
+    ProjectMember,
+    Rate,
+    Tag,
+    Task,
+    TaskStatus,
+    TimeEntry,
+    Timer,
+)
 from .rates import RateBook, rate_level
 
 
@@ -490,6 +502,65 @@ def rate_summary(rate) -> dict:
             "user": rate.user.code if rate.user_id else None, "project": rate.project.uid if rate.project_id else None,
             "task": rate.task.uid if rate.task_id else None,
             "valid_from": json_value(rate.valid_from), "valid_to": json_value(rate.valid_to)}
+
+
+# Tags, custom fields and rates: the pages and the API change them through these, so that each
+# change writes the same audit row whichever door it came through. Each runs in its own
+# transaction; a name or key already used raises IntegrityError (after rolling back).
+
+
+@transaction.atomic
+def do_create_tag(org, name: str, *, acting_user) -> Tag:
+    tag = Tag.objects.create(org=org, name=name)
+    audit_settings(org, acting_user, tag, tag={"old": None, "new": tag.name})
+    return tag
+
+
+@transaction.atomic
+def do_rename_tag(tag: Tag, name: str, *, acting_user) -> Tag:
+    old, tag.name = tag.name, name
+    tag.save(update_fields=["name"])
+    audit_settings(tag.org, acting_user, tag, tag={"old": old, "new": tag.name})
+    return tag
+
+
+@transaction.atomic
+def do_delete_tag(tag: Tag, *, acting_user) -> int:
+    """Delete a tag (it leaves every entry that had it). Returns how many entries had it."""
+    uses = tag.time_entries.count()
+    tag.delete()
+    audit_settings(tag.org, acting_user, None, tag={"old": tag.name, "new": None}, entries=uses)
+    return uses
+
+
+@transaction.atomic
+def do_save_custom_field(field: CustomField, before: dict | None, *, acting_user) -> CustomField:
+    """Save a new (`before` None) or changed field; `before` is its field_summary() as read."""
+    field.save()
+    audit_settings(field.org, acting_user, field, custom_field={"old": before, "new": field_summary(field)})
+    return field
+
+
+@transaction.atomic
+def do_delete_custom_field(field: CustomField, *, acting_user) -> None:
+    summary = field_summary(field)
+    field.delete()
+    audit_settings(field.org, acting_user, None, custom_field={"old": summary, "new": None})
+
+
+@transaction.atomic
+def do_save_rate(rate: Rate, before: dict | None, *, acting_user) -> Rate:
+    """Save a new (`before` None) or changed rate; `before` is its rate_summary() as read."""
+    rate.save()
+    audit_settings(rate.org, acting_user, rate, rate={"old": before, "new": rate_summary(rate)})
+    return rate
+
+
+@transaction.atomic
+def do_delete_rate(rate: Rate, *, acting_user) -> None:
+    summary = rate_summary(rate)
+    rate.delete()
+    audit_settings(rate.org, acting_user, None, rate={"old": summary, "new": None})
 
 
 REPRICE_BATCH = 1000
