@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Annotated
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import Prefetch, Q
 from ninja import Field, Path, Query, Router, Schema, Status
 
@@ -26,7 +26,7 @@ from timelive.orgs.access import (
     visible_projects,
 )
 from timelive.orgs.models import STAFF_ROLES
-from timelive.tracking.actions import do_create_tag, do_delete_rate, do_save_custom_field, do_save_rate
+from timelive.tracking.actions import do_create_tag, do_delete_rate, do_save_catalog, do_save_custom_field, do_save_rate
 from timelive.tracking.catalog_forms import (
     ClientForm,
     CustomFieldForm,
@@ -190,8 +190,7 @@ def save_client(request, payload, client):
     form = ClientForm(data, instance=client, org=request.org, with_archive=True)
     if form.is_valid():
         try:
-            with transaction.atomic():
-                client = form.save()
+            client = do_save_catalog(form, acting_user=request.user)
         except IntegrityError:
             return refuse("name", "There is already a client with this name."), None
         return None, client
@@ -366,8 +365,7 @@ def save_project(request, payload, project):
     if not form.is_valid():
         return invalid(form), None
     try:
-        with transaction.atomic():
-            project = form.save()
+        project = do_save_catalog(form, acting_user=request.user)
     except IntegrityError:
         return refuse("code", "This code is already used by another project."), None
     return None, project_rows(request).get(pk=project.pk)
@@ -520,7 +518,7 @@ def save_task(request, sent, task, project):
     form = TaskForm(data, instance=task, project=project)
     if not form.is_valid():
         return invalid(form), None
-    task = form.save()
+    task = do_save_catalog(form, acting_user=request.user)
     return None, task_rows(request).get(pk=task.pk)
 
 

@@ -563,6 +563,34 @@ def do_delete_rate(rate: Rate, *, acting_user) -> None:
     audit_settings(rate.org, acting_user, None, rate={"old": summary, "new": None})
 
 
+# Clients, projects and tasks: what their audit rows follow (not ids, dates of the row itself
+# or what the form does not touch).
+CATALOG_SKIP = {"id", "uid", "org", "created_at", "updated_at"}
+
+
+def catalog_values(row) -> dict:
+    return {f.name: json_value(getattr(row, f.attname)) for f in row._meta.concrete_fields if f.name not in CATALOG_SKIP}
+
+
+@transaction.atomic
+def do_save_catalog(form, *, acting_user):
+    """Save a valid client, project or task form (a new or a changed row, the pages' and the API's
+    alike) and record what changed: {"<noun>": "created"|"changed", "changes": {field: [old, new]}}.
+    A unique name or code already used raises IntegrityError (after rolling back)."""
+    row = form.instance
+    model = type(row)
+    stored = model.objects.filter(pk=row.pk).first() if row.pk else None
+    before = catalog_values(stored) if stored is not None else {}
+    row = form.save()
+    after = catalog_values(row)
+    changes = {name: [before.get(name), value] for name, value in after.items()
+               if before.get(name) != value and (stored is not None or value not in (None, "", [], {}))}
+    if changes or stored is None:
+        audit_settings(row.org, acting_user, row, **{model._meta.model_name: "changed" if stored else "created",
+                                                     "changes": changes})
+    return row
+
+
 REPRICE_BATCH = 1000
 
 

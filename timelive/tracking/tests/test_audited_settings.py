@@ -54,3 +54,15 @@ class SameAuditRowTestCase(ApiTestCase):
         self.assertEqual(self.row(), page)
         self.assertEqual(self.api("delete", f"/rates/{Rate.objects.get().uid}").status_code, 204)
         self.assertEqual(self.row(), page_delete)
+
+    def test_creating_a_client(self):
+        from timelive.tracking.models import Client
+
+        self.client.post("/o/alpha/clients/new/", {"name": "Initech"})
+        page = self.row()
+        Client.objects.all().delete()
+        r = self.api("post", "/clients", {"name": "Initech"})
+        self.assertEqual(r.status_code, 201, r.content)
+        self.assertEqual(self.row(), page)
+        self.assertEqual(page[4]["client"], "created")
+        self.assertEqual(page[4]["changes"]["name"], [None, "Initech"])
