@@ -49,7 +49,7 @@ from timelive.approvals.models import (
     SubmissionKind,
     SubmissionStatus,
 )
-from timelive.approvals.paths import ensure_setup
+from timelive.approvals.paths import current_setup
 from timelive.approvals.views import waiting_on, with_totals
 from timelive.expenses.models import Receipt, to_amount
 from timelive.orgs.access import get_admin_membership, get_membership
@@ -466,7 +466,7 @@ def path_reader(request, org):
     membership = get_membership(request, org)
     if membership.is_external:
         raise PermissionDenied("External members cannot read the organisation's approval paths.")
-    return ensure_setup(membership.org)
+    return current_setup(membership.org)
 
 
 @router.get("/orgs/{org}/approval-paths", summary="List approval paths", **responses({200: PathList}, {

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Annotated
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import Prefetch, Q
 from ninja import Field, Path, Query, Router, Schema, Status
 
@@ -25,7 +25,13 @@ from timelive.tracking.access import (
     get_visible_task,
     visible_projects,
 )
-from timelive.tracking.actions import audit_settings, field_summary, rate_summary
+from timelive.tracking.actions import (
+    do_create_tag,
+    do_delete_rate,
+    do_save_catalog,
+    do_save_custom_field,
+    do_save_rate,
+)
 from timelive.tracking.catalog_forms import (
     ClientForm,
     CustomFieldForm,
@@ -189,8 +195,7 @@ def save_client(request, payload, client):
     form = ClientForm(data, instance=client, org=request.org, with_archive=True)
     if form.is_valid():
         try:
-            with transaction.atomic():
-                client = form.save()
+            client = do_save_catalog(form, acting_user=request.user)
         except IntegrityError:
             return refuse("name", "There is already a client with this name."), None
         return None, client
@@ -365,8 +370,7 @@ def save_project(request, payload, project):
     if not form.is_valid():
         return invalid(form), None
     try:
-        with transaction.atomic():
-            project = form.save()
+        project = do_save_catalog(form, acting_user=request.user)
     except IntegrityError:
         return refuse("code", "This code is already used by another project."), None
     return None, project_rows(request).get(pk=project.pk)
@@ -519,7 +523,7 @@ def save_task(request, sent, task, project):
     form = TaskForm(data, instance=task, project=project)
     if not form.is_valid():
         return invalid(form), None
-    task = form.save()
+    task = do_save_catalog(form, acting_user=request.user)
     return None, task_rows(request).get(pk=task.pk)
 
 
@@ -659,8 +663,7 @@ def create_tag(request, org: OrgSlug, payload: TagIn):
     if not form.is_valid():
         return invalid(form)
     try:
-        with transaction.atomic():
-            tag = Tag.objects.create(org=request.org, name=form.cleaned_data["name"])
+        tag = do_create_tag(request.org, form.cleaned_data["name"], acting_user=request.user)
     except IntegrityError:
         return refuse("name", "There is already a tag with this name.")
     return Status(201, {"name": tag.name, "created_at": tag.created_at})
@@ -749,9 +752,7 @@ def create_custom_field(request, org: OrgSlug, payload: CustomFieldIn):
     if not form.is_valid():
         return invalid(form)
     try:
-        with transaction.atomic():
-            field = form.save()
-            audit_settings(request.org, request.user, field, custom_field={"old": None, "new": field_summary(field)})
+        field = do_save_custom_field(form.save(commit=False), None, acting_user=request.user)
     except IntegrityError:
         return refuse("key", "Another field on this target uses this key.")
     return Status(201, field_out(field))
@@ -862,9 +863,7 @@ def create_rate(request, org: OrgSlug, payload: RateIn):
     form = RateForm(data, org=request.org)
     if not form.is_valid():
         return invalid(form)
-    with transaction.atomic():
-        rate = form.save()
-        audit_settings(request.org, request.user, rate, rate={"old": None, "new": rate_summary(rate)})
+    rate = do_save_rate(form.save(commit=False), None, acting_user=request.user)
     return Status(201, rate_out(rate))
 
 
@@ -878,7 +877,5 @@ def delete_rate(request, org: OrgSlug, rate: Uid):
     """
     get_admin_membership(request, org)
     found = get_rate_for_user(request, rate)
-    with transaction.atomic():
-        audit_settings(request.org, request.user, None, rate={"old": rate_summary(found), "new": None})
-        found.delete()
+    do_delete_rate(found, acting_user=request.user)
     return Status(204, None)

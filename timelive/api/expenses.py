@@ -270,7 +270,10 @@ def create_expense(request, org: OrgSlug, payload: ExpenseIn):
     if not form.is_valid():
         return invalid(form)
     _apply_defaults(form.instance, sent)
-    expense = actions.do_create_expense(form.instance, acting_user=request.user)
+    try:
+        expense = actions.do_create_expense(form.instance, acting_user=request.user)
+    except actions.Locked as exc:
+        raise ApiError(422, str(exc), "locked") from None
     return Status(201, expense_out(_reload(expense)))
 
 

@@ -16,7 +16,7 @@ from timelive.tracking.access import get_entry_for_user
 from timelive.tracking.entries import EntryData, EntryInvalid, EntryRules, user_zone
 from timelive.tracking.models import EntryStatus, Tag, TimeEntry, Timer
 
-from .errors import INVALID, NOT_AUTHENTICATED, NOT_FOUND_ORG, ApiError, responses
+from .errors import INVALID, NOT_AUTHENTICATED, NOT_FOUND_ORG, ApiError, ErrorOut, responses
 from .schemas import OrgSlug, Page, examples
 
 router = Router(tags=["Time entries and timer"])
@@ -484,8 +484,7 @@ def current_timer(request, org: OrgSlug):
     422 for a malformed slug.
     """
     membership = tracking_membership(request, org)
-    timer = Timer.objects.select_related("project", "task").filter(user=request.user, org=membership.org).first()
-    return timer_out(timer)
+    return timer_out(actions.running_timer(membership.org, request.user))
 
 
 @router.post("/orgs/{org}/timer", summary="Start your timer", **responses({201: TimerOut}, {
@@ -493,34 +492,52 @@ def current_timer(request, org: OrgSlug):
 def start_timer(request, org: OrgSlug, payload: TimerStartIn):
     """Start your timer on a project (and task). A timer already running here is stopped into entries first.
 
+    Each organisation has its own timer. Starting what already runs here (the same project, task, description,
+    billable flag and tags) keeps it running.
+
     Errors: 401 without valid credentials; 403 for external members or a read-only organisation; 404 for an
-    organisation you are not in; 422 for an unknown or archived project, a task of another project, or a timer
-    still running in another organisation.
+    organisation you are not in; 422 for an unknown or archived project or a task of another project (code
+    `invalid`), or when today is locked, closed or in a submitted or approved timesheet (code `locked`).
     """
     membership = tracking_membership(request, org)
     try:
         timer, _ = actions.start_timer(EntryRules(membership.org, membership), request.user, project=payload.project,
                                        task=payload.task, description=payload.description, billable=payload.billable,
                                        tags=payload.tags)
+    except actions.TimerLocked as exc:
+        raise ApiError(422, exc.reason, "locked") from None
     except EntryInvalid as exc:
         return invalid(exc)
     return Status(201, timer_out(timer))
 
 
-@router.post("/orgs/{org}/timer/stop", summary="Stop your timer", **responses({200: TimerStopOut}, {
-    401: NOT_AUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND_ORG, 422: ENTRY_INVALID}))
-def stop_timer(request, org: OrgSlug):
-    """Stop your timer into time entries.
+class TimerLockedOut(ErrorOut):
+    open_day: dt.date | None = Field(None, description="The first open day from today on, to send as `date`.")
+
+
+STOP_RESPONSES = responses({200: TimerStopOut}, {
+    401: NOT_AUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND_ORG,
+    409: "The timer's days are locked; it keeps running. Code `locked`, with `open_day`.", 422: ENTRY_INVALID})
+STOP_RESPONSES["response"][409] = TimerLockedOut
+
+
+@router.post("/orgs/{org}/timer/stop", summary="Stop your timer", **STOP_RESPONSES)
+def stop_timer(request, org: OrgSlug, date: dt.date | None = None):
+    """Stop your timer (in this organisation) into time entries. A timer stopped within its first minute logs
+    one minute. With `date` its time is logged on that day instead, as one entry of its duration.
 
     Errors: 401 without valid credentials; 403 for external members or a read-only organisation; 404 for an
-    organisation you are not in; 422 when the entries it would make break a rule (a day over 24 hours, an overlap
-    where forbidden).
+    organisation you are not in; 409 (code `locked`) when the timer's days are locked: it keeps running, and
+    `open_day` names the first open day to send as `date`; 422 when the entries it would make break a rule (a day
+    over 24 hours, an overlap where forbidden).
     """
     membership = tracking_membership(request, org)
-    if not Timer.objects.filter(user=request.user, org=membership.org).exists():
-        return {"entries": []}
     try:
-        entries = actions.stop_timer(EntryRules(membership.org, membership), request.user)
+        entries = actions.stop_timer(EntryRules(membership.org, membership), request.user, day=date)
+    except actions.TimerLocked as exc:
+        return Status(409, {"detail": f"{exc.reason} The timer is still running: stop it with date set to an "
+                                      "open day, or discard it.", "code": "locked",
+                            "open_day": exc.open_day})
     except EntryInvalid as exc:
         return invalid(exc)
     for entry in entries:

@@ -11,13 +11,15 @@ from timelive.tracking.models import Project, TimeEntry
 from timelive.tracking.periods import period_bounds
 
 from .actions import do_approve, do_assign_project, do_save_path, do_submit_timesheet
-from .models import ApprovalPath, ApprovalSettings, PathKind, SubmissionApprover
+from .models import ApprovalPath, PathKind, Submission, SubmissionApprover
 from .paths import ensure_setup
 
 
 def seed_approvals(org) -> int:
     """Once per organisation (acme only); returns how many timesheets were submitted."""
-    if org.slug != "acme" or ApprovalSettings.objects.filter(org=org).exists():
+    # The built-in setup exists from the organisation's creation on: seeded means a custom path or a timesheet.
+    if org.slug != "acme" or (ApprovalPath.objects.filter(org=org, kind=PathKind.CUSTOM).exists()
+                              or Submission.objects.filter(org=org).exists()):
         return 0
     owner = Membership.objects.filter(org=org, role=Role.OWNER, is_active=True).select_related("user").first()
     settings = ensure_setup(org)

@@ -33,8 +33,16 @@ BUILTIN_TIERS = {
 }
 
 
+def current_setup(org) -> ApprovalSettings:
+    """The organisation's settings, for reading: never writes (an organisation has them from its
+    creation on; should one lack them, the unsaved defaults are shown)."""
+    found = ApprovalSettings.objects.filter(org=org).first()
+    return found if found is not None else ApprovalSettings(org=org)
+
+
 def ensure_setup(org) -> ApprovalSettings:
-    """The organisation's settings row and its built-in paths, created on first use."""
+    """The organisation's settings row and its built-in paths: made with the organisation, and
+    again here (for writers only) should an organisation lack them."""
     found = ApprovalSettings.objects.filter(org=org).first()
     if found is not None:
         return found

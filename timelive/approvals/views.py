@@ -62,7 +62,7 @@ from .models import (
     SubmissionKind,
     SubmissionStatus,
 )
-from .paths import ensure_setup, resolve_path, tier_approvers
+from .paths import current_setup, ensure_setup, resolve_path, tier_approvers
 
 PAGE_SIZE = 50
 RECENT = 10
@@ -420,7 +420,7 @@ def override(request, slug, uid):
 @login_required
 def approval_settings(request, slug):
     get_admin_membership(request, slug)
-    settings = ensure_setup(request.org)
+    settings = ensure_setup(request.org) if request.method == "POST" else current_setup(request.org)
     form = ApprovalSettingsForm(request.POST or None, instance=settings, org=request.org)
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
@@ -438,7 +438,7 @@ def approval_settings(request, slug):
 @login_required
 def path_list(request, slug):
     get_admin_membership(request, slug)
-    settings = ensure_setup(request.org)
+    settings = current_setup(request.org)
     tiers = ApprovalTier.objects.prefetch_related(
         Prefetch("people", queryset=Membership.objects.select_related("user")))
     paths = (ApprovalPath.objects.filter(org=request.org)
@@ -455,7 +455,8 @@ def path_page(request, form, path=None, status=200):
 @login_required
 def path_new(request, slug):
     get_admin_membership(request, slug)
-    ensure_setup(request.org)
+    if request.method == "POST":
+        ensure_setup(request.org)
     form = PathForm(request.POST or None, org=request.org)
     if request.method == "POST" and form.is_valid():
         path = do_save_path(request.org, form.cleaned_data["title"], form.tiers, acting_user=request.user)
@@ -523,7 +524,6 @@ def assignments_page(request, project_form=None, member_form=None, status=200):
 @login_required
 def assignments(request, slug):
     get_admin_membership(request, slug)
-    ensure_setup(request.org)
     return assignments_page(request)
 
 

@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db import models, transaction
 from django.utils import timezone
 
+from timelive.orgs.access import lock_member
 from timelive.orgs.actions import audit, json_value
 from timelive.orgs.models import AuditEvent
 
@@ -103,7 +104,10 @@ def _store_receipts(expense, checked) -> list[Receipt]:
 
 @transaction.atomic
 def do_create_expense(expense: Expense, receipts=(), *, acting_user) -> Expense:
-    """Save a new, priced expense (see Expense.price) with its checked receipts [(upload, content type)]."""
+    """Save a new, priced expense (see Expense.price) with its checked receipts [(upload, content type)].
+    Refuses (Locked) a day whose expense sheet was submitted since the form checked it."""
+    lock_member(expense.org_id, expense.user_id)
+    _refuse_submitted_day(expense)
     expense.created_at = expense.updated_at = timezone.now()
     expense.save()
     stored = _store_receipts(expense, receipts)
@@ -112,6 +116,17 @@ def do_create_expense(expense: Expense, receipts=(), *, acting_user) -> Expense:
         changes["receipts"] = [None, [r.name for r in stored]]
     _audit(expense, acting_user, AuditEvent.EXPENSE_CREATED, changes=changes)
     return expense
+
+
+def _refuse_submitted_day(expense) -> None:
+    """The form's check of the expense's day, again under the person's lock: a sheet may have been
+    submitted between the form's check and the save."""
+    from .forms import sheet_holding
+
+    sheet = sheet_holding(expense) if expense.is_editable else None
+    if sheet is not None:
+        raise Locked(f"Your expenses of {sheet.range_label} are {sheet.get_status_display().lower()}: "
+                     "choose another day, or recall that expense sheet first.")
 
 
 def _lock_for_change(expense, expected_version, verb="changed") -> Expense:
@@ -133,7 +148,9 @@ def do_update_expense(expense: Expense, before: dict, *, expected_version: int |
                       receipts=()) -> Expense:
     """Save the changed, priced `expense`; `before` is its expense_snapshot() as read. Refuses (Conflict)
     when it changed since `expected_version`, and (Locked) when it is no longer open or rejected."""
+    lock_member(expense.org_id, expense.user_id)
     current = _lock_for_change(expense, expected_version)
+    _refuse_submitted_day(expense)
     # The status is the approval engine's: a change made from an older read must not put an old one back.
     expense.status = current.status
     names_before = _receipt_names(expense) if receipts else None

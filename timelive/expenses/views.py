@@ -154,11 +154,15 @@ def expense_new(request, slug):
     expense_membership(request, slug)
     form = _form(request, initial={"date": today_for(request.user)})
     if request.method == "POST" and form.is_valid():
-        expense = actions.do_create_expense(form.instance, form.checked_receipts, acting_user=request.user)
-        messages.success(request, f"Expense of {expense.total} {expense.currency} added.")
-        if request.POST.get("another"):
-            return redirect("expenses:new", slug=slug)
-        return redirect("expenses:detail", slug=slug, uid=expense.uid)
+        try:
+            expense = actions.do_create_expense(form.instance, form.checked_receipts, acting_user=request.user)
+        except actions.Locked as exc:
+            form.add_error("date", str(exc))
+        else:
+            messages.success(request, f"Expense of {expense.total} {expense.currency} added.")
+            if request.POST.get("another"):
+                return redirect("expenses:new", slug=slug)
+            return redirect("expenses:detail", slug=slug, uid=expense.uid)
     return _form_page(request, form)
 
 

@@ -14,6 +14,9 @@ class OutboxEmail(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    # While a sender is handing the mail to the server, nobody else takes it; a sender that died
+    # mid-way leaves a lease that runs out, and the mail is retried then.
+    claimed_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["sent_at", "created_at"])]

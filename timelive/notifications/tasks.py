@@ -1,7 +1,9 @@
 from django.tasks import task
 
-from .mail import MAX_ATTEMPTS, send_now
+from .mail import claim_waiting, deliver, send_now
 from .models import OutboxEmail
+
+RETRY_BATCH = 500
 
 
 @task
@@ -14,9 +16,9 @@ def send_outbox_email(mail_id: int) -> bool:
 
 @task
 def retry_outbox() -> int:
-    """Send mails whose first attempt failed or whose task was lost."""
+    """Send mails whose first attempt failed or whose task was lost: those nobody is sending now
+    (no lease, or an expired one), each claimed before it is sent."""
     sent = 0
-    pending = OutboxEmail.objects.filter(sent_at=None, attempts__lt=MAX_ATTEMPTS).values_list("pk", flat=True)
-    for mail_id in list(pending[:500]):
-        sent += bool(send_outbox_email.call(mail_id))
+    for mail in OutboxEmail.objects.filter(pk__in=claim_waiting(RETRY_BATCH)).order_by("created_at", "pk"):
+        sent += deliver(mail)
     return sent

@@ -89,3 +89,25 @@ def tenant_row(queryset, **lookup):
     if row is None:
         raise Http404
     return row
+
+
+# Writes of one person's time and expenses.
+
+
+def lock_member(org_id: int, user_ids) -> None:
+    """Make the writes of these people in this organisation wait for each other (and for a
+    submission of their time), so that a check and the write it allows are never split by
+    another writer: the membership rows stay locked until the transaction ends. One query.
+
+    Must run inside a transaction, before any other row of the person's is locked (the
+    submission takes the same lock first, too). On SQLite every write transaction already holds
+    the database's write lock from its start (transaction_mode IMMEDIATE), so it asks nothing."""
+    from django.db import connection
+
+    if not connection.features.has_select_for_update:
+        return
+    if isinstance(user_ids, int):
+        user_ids = [user_ids]
+    # In one order, so that two batches naming the same people cannot deadlock.
+    list(Membership.objects.select_for_update().filter(org_id=org_id, user_id__in=set(user_ids))
+         .order_by("pk").values_list("pk", flat=True))

@@ -14,13 +14,26 @@ from django.utils import timezone
 
 from timelive.approvals.locking import Locks
 from timelive.lib.bulk import bulk_insert
+from timelive.orgs.access import lock_member
 from timelive.orgs.actions import audit, json_value
 from timelive.orgs.history import ENTRY_TARGET, audit_row, field_changes, write_rows
 from timelive.orgs.models import AuditEvent, AuditLog
 from timelive.privacy.core.processing import edit_refusal, refuse_edit_while_restricted
 
 from .entries import EntryData, EntryInvalid, EntryRules, user_zone
-from .models import EntryStatus, Milestone, Project, ProjectMember, Rate, Task, TaskStatus, TimeEntry, Timer
+from .models import (
+    CustomField,
+    EntryStatus,
+    Milestone,
+    Project,
+    ProjectMember,
+    Rate,
+    Tag,
+    Task,
+    TaskStatus,
+    TimeEntry,
+    Timer,
+)
 from .rates import RateBook, rate_level
 
 
@@ -30,6 +43,18 @@ class Conflict(Exception):
 
 class Locked(Exception):
     """The entry is submitted or approved and cannot be changed."""
+
+
+class TimerLocked(EntryInvalid):
+    """The timer's day is locked (closed, or in a submitted or approved timesheet).
+
+    An EntryInvalid, so that callers that show a rule's message show this one too;
+    `open_day` is the first open day from today on, where a stopped timer can be logged instead
+    (None when starting)."""
+
+    def __init__(self, reason: str, open_day: dt.date | None = None):
+        super().__init__({"__all__": [reason]})
+        self.reason, self.open_day = reason, open_day
 
 
 EDITABLE_STATUSES = (EntryStatus.OPEN, EntryStatus.REJECTED)
@@ -124,6 +149,8 @@ def create_entry(rules: EntryRules, user, data: EntryData) -> TimeEntry:
     _refuse_if_restricted(rules, user)
     entry, tag_names = rules.build(user, data)
     with _writer_turn(), transaction.atomic():
+        # The checks below and the insert are one step for this person: no other write of theirs between.
+        lock_member(rules.org.id, user.pk)
         _raise_limits(rules, [entry])
         entry.save()
         tags = rules.tag_objects(tag_names) if tag_names else []
@@ -137,6 +164,7 @@ def create_entry(rules: EntryRules, user, data: EntryData) -> TimeEntry:
 @transaction.atomic
 def update_entry(rules: EntryRules, entry: TimeEntry, data: EntryData, *, expected_version: int | None = None) -> TimeEntry:
     """Change an entry. With `expected_version`, refuse (Conflict) if it changed meanwhile."""
+    lock_member(rules.org.id, entry.user_id)
     current = TimeEntry.objects.select_for_update(of=("self",)).select_related("project", "task", "user").get(pk=entry.pk)
     if expected_version is not None and current.version != expected_version:
         raise Conflict("Someone changed this entry meanwhile. Reload to see the latest.")
@@ -165,6 +193,7 @@ def update_entry(rules: EntryRules, entry: TimeEntry, data: EntryData, *, expect
 def delete_entry(entry: TimeEntry, *, expected_version: int | None = None, acting_user=None) -> None:
     """Delete an entry. With `acting_user`, refuse (ProcessingRestricted) someone else's while
     its person's processing is restricted."""
+    lock_member(entry.org_id, entry.user_id)
     current = TimeEntry.objects.select_for_update(of=("self",)).select_related("project", "task").get(pk=entry.pk)
     if expected_version is not None and current.version != expected_version:
         raise Conflict("Someone changed this entry meanwhile. Reload to see the latest.")
@@ -256,24 +285,26 @@ def bulk_create_entries(rules: EntryRules, user_for, items: list[tuple[str, Entr
         else:
             fresh.append((index, entry, tags))
 
-    problems = rules.check_limits([entry for _, entry, _ in fresh])
-    good = []
-    for position, (index, entry, tags) in enumerate(fresh):
-        if position in problems:
-            results[index].update(status="invalid", errors={"__all__": problems[position]})
-        else:
-            good.append((index, entry, tags))
-
-    if atomic_batch and any(r.get("status") == "invalid" for r in results):
-        for index, _, _ in good:
-            results[index].update(status="not_created")
-        return results, 0
-
-    # The batch is created at one moment.
-    now = timezone.now()
-    for _, entry, _ in good:
-        entry.created_at = entry.updated_at = now
     with _writer_turn(), transaction.atomic():
+        # The day totals, overlaps and locks are checked while the batch's people write nothing else.
+        lock_member(rules.org.id, {entry.user_id for _, entry, _ in fresh})
+        problems = rules.check_limits([entry for _, entry, _ in fresh])
+        good = []
+        for position, (index, entry, tags) in enumerate(fresh):
+            if position in problems:
+                results[index].update(status="invalid", errors={"__all__": problems[position]})
+            else:
+                good.append((index, entry, tags))
+
+        if atomic_batch and any(r.get("status") == "invalid" for r in results):
+            for index, _, _ in good:
+                results[index].update(status="not_created")
+            return results, 0
+
+        # The batch is created at one moment.
+        now = timezone.now()
+        for _, entry, _ in good:
+            entry.created_at = entry.updated_at = now
         try:
             created = insert_entries([entry for _, entry, _ in good])
         except IntegrityError:
@@ -313,18 +344,70 @@ def _midnights_between(start: dt.datetime, end: dt.datetime, zone) -> list[dt.da
         day += dt.timedelta(days=1)
 
 
+# A timer stopped within its first minute logs one minute: never nothing, so it cannot vanish unnoticed.
+MIN_TIMER_SECONDS = 60
+# How far ahead first_open_day() looks for a day that is not locked.
+OPEN_DAY_HORIZON = 62
+
+
+def _probe(user, day) -> TimeEntry:
+    return TimeEntry(user=user, user_id=user.pk, date=day, duration=1)
+
+
+def first_open_day(rules: EntryRules, user, start: dt.date) -> dt.date | None:
+    """The first day from `start` on where `user` may still log time, in one query (None if none is near)."""
+    days = [start + dt.timedelta(days=n) for n in range(OPEN_DAY_HORIZON)]
+    problems = rules.locks.day_problems([_probe(user, day) for day in days])
+    return next((day for index, day in enumerate(days) if index not in problems), None)
+
+
+def timer_days(timer: Timer, user, now=None) -> list[dt.date]:
+    """The person's local days the timer runs over (the days stopping it would log on)."""
+    zone = user_zone(user)
+    first = timer.started_at.astimezone(zone).date()
+    last = max(first, (now or timezone.now()).astimezone(zone).date())
+    return [first + dt.timedelta(days=n) for n in range(min((last - first).days, OPEN_DAY_HORIZON) + 1)]
+
+
+def timer_lock(rules: EntryRules, user, timer: Timer | None, now=None) -> TimerLocked | None:
+    """Why the running `timer` cannot be stopped onto its own days (with an open day to log it on), or None."""
+    if timer is None:
+        return None
+    days = timer_days(timer, user, now)
+    problems = rules.locks.day_problems([_probe(user, day) for day in days])
+    if not problems:
+        return None
+    reason = problems[min(problems)][0]
+    today = timezone.localdate(now or timezone.now(), timezone=user_zone(user))
+    return TimerLocked(reason, first_open_day(rules, user, today))
+
+
+def running_timer(org, user) -> Timer | None:
+    """The person's timer in this organisation (each organisation has its own)."""
+    return Timer.objects.select_related("project", "task").filter(org=org, user=user).first()
+
+
 @transaction.atomic
 def start_timer(rules: EntryRules, user, *, project, task=None, description="", billable=None, tags=()) -> tuple[Timer, list]:
-    """Start the person's timer; a running one is stopped into entries first."""
-    stopped = []
-    running = Timer.objects.select_for_update(of=("self",)).select_related("org").filter(user=user).first()
-    if running is not None and running.org_id != rules.org.id:
-        raise EntryInvalid({"__all__": [f"Your timer is running in {running.org.name}. Stop it there first."]})
-    if running is not None:
-        stopped = stop_timer(rules, user)
-    probe = EntryData(project=project, task=task, date=timezone.localdate(timezone=user_zone(user)), duration=1,
+    """Start the person's timer in this organisation; a running one there is stopped into entries first.
+
+    Starting again what started less than a minute ago (a double click, a second tab) keeps it
+    running and logs nothing.
+    Refuses (TimerLocked) on a day whose time is locked: such a timer could never be stopped there."""
+    lock_member(rules.org.id, user.pk)
+    running = Timer.objects.select_for_update(of=("self",)).filter(user=user, org=rules.org).first()
+    today = timezone.localdate(timezone=user_zone(user))
+    probe = EntryData(project=project, task=task, date=today, duration=1,
                       description=description, billable=billable, tags=list(tags))
     entry, tag_names = rules.build(user, probe)
+    wanted = (entry.project_id, entry.task_id, entry.description, entry.billable, tag_names or [])
+    if running is not None and running.elapsed() < MIN_TIMER_SECONDS and wanted == (
+            running.project_id, running.task_id, running.description, running.billable, running.tag_names):
+        return running, []
+    problems = rules.locks.day_problems([entry])
+    if problems:
+        raise TimerLocked(problems[0][0])
+    stopped = stop_timer(rules, user) if running is not None else []
     timer = Timer.objects.create(
         user=user, org=rules.org, project=entry.project, task=entry.task, description=entry.description,
         billable=entry.billable, tag_names=tag_names or [],
@@ -333,34 +416,50 @@ def start_timer(rules: EntryRules, user, *, project, task=None, description="", 
 
 
 @transaction.atomic
-def stop_timer(rules: EntryRules, user, *, now=None) -> list[TimeEntry]:
-    """Stop the running timer into entries: one, or one per local day when the
-    organisation splits timers at midnight. Returns the entries made."""
-    timer = Timer.objects.select_for_update(of=("self",)).select_related("project", "task").filter(user=user).first()
+def stop_timer(rules: EntryRules, user, *, now=None, day: dt.date | None = None) -> list[TimeEntry]:
+    """Stop the running timer (of this organisation) into entries: one, or one per local day when
+    the organisation splits timers at midnight. Returns the entries made ([] when none ran).
+
+    A timer stopped within its first minute logs one minute. When its days are locked it stays
+    running and TimerLocked says why and names an open day; with `day` its time is logged there
+    instead, as one entry of its duration (at most 24 hours)."""
+    lock_member(rules.org.id, user.pk)
+    timer = (Timer.objects.select_for_update(of=("self",)).select_related("project", "task")
+             .filter(user=user, org=rules.org).first())
     if timer is None:
         return []
     now = now or timezone.now()
     start = timer.started_at
-    timer.delete()
-    if now - start < dt.timedelta(seconds=1):
-        return []
-    zone = user_zone(user)
-    pieces = [(start, now)]
-    if rules.org.timer_midnight == "split":
-        cuts = _midnights_between(start, now, zone)
-        bounds = [start, *cuts, now]
-        pieces = list(zip(bounds[:-1], bounds[1:], strict=False))
+    if now - start < dt.timedelta(seconds=MIN_TIMER_SECONDS):
+        now = start + dt.timedelta(seconds=MIN_TIMER_SECONDS)
+        pieces = [(start, now)]
+    else:
+        pieces = [(start, now)]
+        if rules.org.timer_midnight == "split" and day is None:
+            cuts = _midnights_between(start, now, user_zone(user))
+            bounds = [start, *cuts, now]
+            pieces = list(zip(bounds[:-1], bounds[1:], strict=False))
     # An over-long timer (forgotten overnight) is capped at 24 h per entry.
     entries = []
     for piece_start, piece_end in pieces:
         piece_end = min(piece_end, piece_start + dt.timedelta(hours=24))
-        data = EntryData(project=timer.project, task=timer.task, start=piece_start, end=piece_end,
-                         description=timer.description, billable=timer.billable, tags=list(timer.tag_names))
+        common = {"project": timer.project, "task": timer.task, "description": timer.description,
+                  "billable": timer.billable, "tags": list(timer.tag_names)}
+        if day is not None:
+            data = EntryData(date=day, duration=int((piece_end - piece_start).total_seconds()), **common)
+        else:
+            data = EntryData(start=piece_start, end=piece_end, **common)
         entry, tag_names = rules.build(user, data)
         entries.append((entry, tag_names))
+    if day is None:
+        locked = rules.locks.day_problems([e for e, _ in entries])
+        if locked:
+            today = timezone.localdate(now, timezone=user_zone(user))
+            raise TimerLocked(locked[min(locked)][0], first_open_day(rules, user, today))
     problems = rules.check_limits([e for e, _ in entries])
     if problems:
         raise EntryInvalid({"__all__": [m for messages in problems.values() for m in messages]})
+    timer.delete()
     saved = []
     rows = []
     for entry, tag_names in entries:
@@ -374,6 +473,14 @@ def stop_timer(rules: EntryRules, user, *, now=None) -> list[TimeEntry]:
                                     via="timer"))
     write_rows(rows)
     return saved
+
+
+@transaction.atomic
+def discard_timer(rules: EntryRules, user) -> bool:
+    """Throw the running timer (of this organisation) away without logging it. True if one ran."""
+    lock_member(rules.org.id, user.pk)
+    deleted, _ = Timer.objects.filter(user=user, org=rules.org).delete()
+    return bool(deleted)
 
 
 
@@ -395,6 +502,93 @@ def rate_summary(rate) -> dict:
             "user": rate.user.code if rate.user_id else None, "project": rate.project.uid if rate.project_id else None,
             "task": rate.task.uid if rate.task_id else None,
             "valid_from": json_value(rate.valid_from), "valid_to": json_value(rate.valid_to)}
+
+
+# Tags, custom fields and rates: the pages and the API change them through these, so that each
+# change writes the same audit row whichever door it came through. Each runs in its own
+# transaction; a name or key already used raises IntegrityError (after rolling back).
+
+
+@transaction.atomic
+def do_create_tag(org, name: str, *, acting_user) -> Tag:
+    tag = Tag.objects.create(org=org, name=name)
+    audit_settings(org, acting_user, tag, tag={"old": None, "new": tag.name})
+    return tag
+
+
+@transaction.atomic
+def do_rename_tag(tag: Tag, name: str, *, acting_user) -> Tag:
+    old, tag.name = tag.name, name
+    tag.save(update_fields=["name"])
+    audit_settings(tag.org, acting_user, tag, tag={"old": old, "new": tag.name})
+    return tag
+
+
+@transaction.atomic
+def do_delete_tag(tag: Tag, *, acting_user) -> int:
+    """Delete a tag (it leaves every entry that had it). Returns how many entries had it."""
+    uses = tag.time_entries.count()
+    tag.delete()
+    audit_settings(tag.org, acting_user, None, tag={"old": tag.name, "new": None}, entries=uses)
+    return uses
+
+
+@transaction.atomic
+def do_save_custom_field(field: CustomField, before: dict | None, *, acting_user) -> CustomField:
+    """Save a new (`before` None) or changed field; `before` is its field_summary() as read."""
+    field.save()
+    audit_settings(field.org, acting_user, field, custom_field={"old": before, "new": field_summary(field)})
+    return field
+
+
+@transaction.atomic
+def do_delete_custom_field(field: CustomField, *, acting_user) -> None:
+    summary = field_summary(field)
+    field.delete()
+    audit_settings(field.org, acting_user, None, custom_field={"old": summary, "new": None})
+
+
+@transaction.atomic
+def do_save_rate(rate: Rate, before: dict | None, *, acting_user) -> Rate:
+    """Save a new (`before` None) or changed rate; `before` is its rate_summary() as read."""
+    rate.save()
+    audit_settings(rate.org, acting_user, rate, rate={"old": before, "new": rate_summary(rate)})
+    return rate
+
+
+@transaction.atomic
+def do_delete_rate(rate: Rate, *, acting_user) -> None:
+    summary = rate_summary(rate)
+    rate.delete()
+    audit_settings(rate.org, acting_user, None, rate={"old": summary, "new": None})
+
+
+# Clients, projects and tasks: what their audit rows follow (not ids, dates of the row itself
+# or what the form does not touch).
+CATALOG_SKIP = {"id", "uid", "org", "created_at", "updated_at"}
+
+
+def catalog_values(row) -> dict:
+    return {f.name: json_value(getattr(row, f.attname)) for f in row._meta.concrete_fields if f.name not in CATALOG_SKIP}
+
+
+@transaction.atomic
+def do_save_catalog(form, *, acting_user):
+    """Save a valid client, project or task form (a new or a changed row, the pages' and the API's
+    alike) and record what changed: {"<noun>": "created"|"changed", "changes": {field: [old, new]}}.
+    A unique name or code already used raises IntegrityError (after rolling back)."""
+    row = form.instance
+    model = type(row)
+    stored = model.objects.filter(pk=row.pk).first() if row.pk else None
+    before = catalog_values(stored) if stored is not None else {}
+    row = form.save()
+    after = catalog_values(row)
+    changes = {name: [before.get(name), value] for name, value in after.items()
+               if before.get(name) != value and (stored is not None or value not in (None, "", [], {}))}
+    if changes or stored is None:
+        audit_settings(row.org, acting_user, row, **{model._meta.model_name: "changed" if stored else "created",
+                                                     "changes": changes})
+    return row
 
 
 REPRICE_BATCH = 1000

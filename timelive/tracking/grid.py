@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Sum
 
 from timelive.lib.durations import format_duration
+from timelive.orgs.access import lock_member
 
 from .actions import Conflict, Locked, create_entry, delete_entries, update_entry
 from .entries import EntryData, EntryInvalid
@@ -116,6 +117,8 @@ def set_cell_total(rules, user, project, task, day, seconds: int, expected_signa
     `expected_signature`, so two people (or tabs) cannot overwrite each other.
     The caller reads the grid again afterwards, for the row and day totals.
     """
+    # Two tabs saving one empty cell: the second waits here, then sees the first's entry.
+    lock_member(rules.org.id, user.pk)
     entries = list(
         TimeEntry.objects.select_for_update(of=("self",)).select_related("project", "task")
         .filter(org=rules.org, user=user, project=project, task=task, date=day)

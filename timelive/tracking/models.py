@@ -331,9 +331,10 @@ class TimeEntry(models.Model):
 
 
 class Timer(models.Model):
-    """The one running timer of a person. Stopping it turns it into time entries."""
+    """A person's running timer in one organisation (one per person and organisation, so a
+    timer in one never shows, stops or blocks one in another). Stopping it makes time entries."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="timer")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="timers")
     org = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, related_name="+")
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
     task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -341,6 +342,9 @@ class Timer(models.Model):
     billable = models.BooleanField(default=True)
     tag_names = models.JSONField(default=list, blank=True)
     started_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "org"], name="one_timer_per_person_and_org")]
 
     def elapsed(self, now=None) -> int:
         return max(0, int(((now or timezone.now()) - self.started_at).total_seconds()))

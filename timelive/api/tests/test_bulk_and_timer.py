@@ -99,11 +99,47 @@ class TimerApiTestCase(ApiTestCase):
     def test_it_refuses_an_unknown_project(self):
         self.assertError(self.post(TIMER, {"project": "nope"}), 422, "invalid")
 
-    def test_a_timer_runs_in_one_organisation_at_a_time(self):
-        Timer.objects.create(user=self.bob, org=self.other_org, project=make_project(self.other_org, "Theirs"))
+    def test_each_organisation_has_its_own_timer(self):
+        theirs = Timer.objects.create(user=self.bob, org=self.other_org, project=make_project(self.other_org, "Theirs"))
         self.assertFalse(self.api_get(TIMER, self.secret).json()["running"])
-        body = self.assertError(self.post(TIMER, {"project": self.project.uid}), 422, "invalid")
-        self.assertIn("Bravo", body["detail"])
+        self.assertEqual(self.post(TIMER, {"project": self.project.uid}).status_code, 201)
+        self.assertEqual(Timer.objects.filter(user=self.bob).count(), 2)
+        # Stopping here stops this organisation's timer only.
+        self.assertEqual(len(self.post(f"{TIMER}/stop").json()["entries"]), 1)
+        self.assertTrue(Timer.objects.filter(pk=theirs.pk).exists())
+
+    def test_it_refuses_to_start_on_a_locked_day(self):
+        from timelive.approvals.paths import ensure_setup
+
+        settings = ensure_setup(self.org)
+        with time_machine.travel(dt.datetime(2026, 11, 24, 9, 0, tzinfo=dt.UTC), tick=False):
+            settings.locked_before = dt.date(2026, 12, 1)
+            settings.save()
+            body = self.assertError(self.post(TIMER, {"project": self.project.uid}), 422, "locked")
+        self.assertIn("is closed", body["detail"])
+        self.assertFalse(Timer.objects.exists())
+
+    def test_a_timer_over_locked_days_is_stopped_onto_an_open_day(self):
+        from timelive.approvals.paths import ensure_setup
+
+        Timer.objects.create(user=self.bob, org=self.org, project=self.project,
+                             started_at=dt.datetime(2026, 11, 24, 9, 0, tzinfo=dt.UTC))
+        settings = ensure_setup(self.org)
+        settings.locked_before = dt.date(2026, 11, 26)
+        settings.save()
+        with time_machine.travel(dt.datetime(2026, 11, 24, 9, 30, tzinfo=dt.UTC), tick=False):
+            body = self.assertError(self.post(f"{TIMER}/stop"), 409, "locked")
+            self.assertEqual(body["open_day"], "2026-11-26")
+            self.assertTrue(Timer.objects.exists())
+            r = self.post(f"{TIMER}/stop?date=2026-11-26")
+        self.assertEqual([(e["date"], e["duration"]) for e in r.json()["entries"]], [("2026-11-26", 1800)])
+        self.assertFalse(Timer.objects.exists())
+
+    def test_a_timer_stopped_at_once_logs_one_minute(self):
+        with time_machine.travel(dt.datetime(2026, 11, 24, 9, 0, tzinfo=dt.UTC), tick=False):
+            self.post(TIMER, {"project": self.project.uid})
+            r = self.post(f"{TIMER}/stop")
+        self.assertEqual([e["duration"] for e in r.json()["entries"]], [60])
 
     def test_an_outsider_gets_404(self):
         _, self.secret = self.make_token(self.charlie)

@@ -42,7 +42,10 @@ class CustomFieldsTestCase(BaseTestCase):
         self.assertTrue(field.required)
         self.assertEqual(field.position, 3)
         log = AuditLog.objects.get()
-        self.assertEqual(log.details["custom_field"]["new"], {"target": "time_entry", "key": "phase", "type": "choice"})
+        # The whole definition, as the API's audit row records it.
+        self.assertEqual(log.details["custom_field"]["new"], {
+            "target": "time_entry", "key": "phase", "label": "Phase", "type": "choice",
+            "choices": ["Discovery", "Build", "Run"], "required": True, "position": 3})
 
     def test_it_validates(self):
         make_field(self.org, "ticket")

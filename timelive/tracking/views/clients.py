@@ -4,7 +4,7 @@ manage them; members meet client names only through projects."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from timelive.orgs.access import get_membership
 
 from ..access import CATALOG_ROLES, get_client_for_user, get_contact_for_user, get_department_for_user
+from ..actions import do_save_catalog
 from ..catalog_forms import ClientForm, ContactForm, DepartmentForm
 from ..models import Client
 
@@ -23,11 +24,10 @@ def client_membership(request, slug):
     return get_membership(request, slug, roles=CATALOG_ROLES)
 
 
-def save_client(form):
-    """Save, turning a race on the unique name into the form's own error."""
+def save_client(form, acting_user):
+    """Save (audited), turning a race on the unique name into the form's own error."""
     try:
-        with transaction.atomic():
-            return form.save()
+        return do_save_catalog(form, acting_user=acting_user)
     except IntegrityError:
         form.add_error("name", "There is already a client with this name.")
         return None
@@ -55,7 +55,7 @@ def client_new(request, slug):
     client_membership(request, slug)
     form = ClientForm(request.POST or None, org=request.org)
     if request.method == "POST" and form.is_valid():
-        client = save_client(form)
+        client = save_client(form, request.user)
         if client is not None:
             messages.success(request, f"Client {client.name} added.")
             return redirect("tracking:client", slug=slug, uid=client.uid)
@@ -84,7 +84,7 @@ def client_edit(request, slug, uid):
     client = get_client_for_user(request, uid)
     form = ClientForm(request.POST or None, instance=client, org=request.org)
     if request.method == "POST" and form.is_valid():
-        if save_client(form) is not None:
+        if save_client(form, request.user) is not None:
             messages.success(request, "Client saved.")
             return redirect("tracking:client", slug=slug, uid=uid)
     return render(request, "tracking/clients/form.html", {"form": form, "client": client},

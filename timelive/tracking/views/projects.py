@@ -9,7 +9,7 @@ read-only; externals see none.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import Q, Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -27,7 +27,7 @@ from ..access import (
     get_visible_project,
     visible_projects,
 )
-from ..actions import do_copy_project
+from ..actions import do_copy_project, do_save_catalog
 from ..catalog_forms import (
     CopyProjectForm,
     MilestoneForm,
@@ -53,11 +53,10 @@ def staff_membership(request, slug):
     return get_membership(request, slug, roles=STAFF_ROLES)
 
 
-def save_project(form):
-    """Save, turning a race on the unique code into the form's own error."""
+def save_project(form, acting_user):
+    """Save (audited), turning a race on the unique code into the form's own error."""
     try:
-        with transaction.atomic():
-            return form.save()
+        return do_save_catalog(form, acting_user=acting_user)
     except IntegrityError:
         form.add_error("code", "This code is already used by another project.")
         return None
@@ -103,7 +102,7 @@ def project_new(request, slug):
     form = ProjectForm(request.POST or None, org=request.org, initial=initial,
                        creator=None if membership.is_admin else request.user)
     if request.method == "POST" and form.is_valid():
-        project = save_project(form)
+        project = save_project(form, request.user)
         if project is not None:
             messages.success(request, f"Project {project} created.")
             return redirect("tracking:project", slug=slug, uid=project.uid)
@@ -158,7 +157,7 @@ def project_edit(request, slug, uid):
     project = get_visible_project(request, uid, manage=True)
     form = ProjectForm(request.POST or None, instance=project, org=request.org)
     if request.method == "POST" and form.is_valid():
-        if save_project(form) is not None:
+        if save_project(form, request.user) is not None:
             messages.success(request, "Project saved.")
             return redirect("tracking:project", slug=slug, uid=uid)
     return render(request, "tracking/projects/form.html", {"form": form, "project": project},

@@ -19,7 +19,14 @@ from timelive.privacy.core.processing import edit_refusal
 from ..access import get_custom_field_for_user, get_rate_for_user, get_tag_for_user
 from ..actions import (
     audit_settings,
+    do_create_tag,
+    do_delete_custom_field,
+    do_delete_rate,
+    do_delete_tag,
+    do_rename_tag,
     do_reprice_entries,
+    do_save_custom_field,
+    do_save_rate,
     field_summary,
     rate_summary,
 )
@@ -64,9 +71,7 @@ def tag_add(request, slug):
     form = TagForm(request.POST, org=request.org)
     if form.is_valid():
         try:
-            with transaction.atomic():
-                tag = Tag.objects.create(org=request.org, name=form.cleaned_data["name"])
-                audit_settings(request.org, request.user, tag, tag={"old": None, "new": tag.name})
+            tag = do_create_tag(request.org, form.cleaned_data["name"], acting_user=request.user)
         except IntegrityError:
             form.add_error("name", "There is already a tag with this name.")
         else:
@@ -82,11 +87,8 @@ def tag_rename(request, slug):
     old = tag.name
     form = TagForm(request.POST or None, org=request.org, tag=tag, initial={"name": tag.name})
     if request.method == "POST" and form.is_valid():
-        tag.name = form.cleaned_data["name"]
         try:
-            with transaction.atomic():
-                tag.save(update_fields=["name"])
-                audit_settings(request.org, request.user, tag, tag={"old": old, "new": tag.name})
+            do_rename_tag(tag, form.cleaned_data["name"], acting_user=request.user)
         except IntegrityError:
             form.add_error("name", "There is already a tag with this name.")
         else:
@@ -102,9 +104,7 @@ def tag_delete(request, slug):
     tag = get_tag_for_user(request, request.GET.get("tag") or request.POST.get("tag", ""))
     uses = tag.time_entries.count()
     if request.method == "POST":
-        with transaction.atomic():
-            tag.delete()
-            audit_settings(request.org, request.user, None, tag={"old": tag.name, "new": None}, entries=uses)
+        do_delete_tag(tag, acting_user=request.user)
         messages.success(request, f"Deleted the tag “{tag.name}”.")
         return redirect("tracking:tracking_settings", slug=slug)
     return render(request, "tracking/settings/tag_delete.html", {"tag": tag, "uses": uses})
@@ -120,10 +120,7 @@ def custom_fields(request, slug):
                            initial={"target": request.GET.get("target", CustomFieldTarget.TIME_ENTRY)})
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                field = form.save()
-                audit_settings(request.org, request.user, field, custom_field={
-                    "old": None, "new": {"target": field.target, "key": field.key, "type": field.field_type}})
+            field = do_save_custom_field(form.save(commit=False), None, acting_user=request.user)
         except IntegrityError:
             form.add_error("key", "Another field uses this key.")
         else:
@@ -143,9 +140,7 @@ def custom_field_edit(request, slug, uid):
     before = field_summary(field)
     form = CustomFieldForm(request.POST or None, instance=field, org=request.org)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            field = form.save()
-            audit_settings(request.org, request.user, field, custom_field={"old": before, "new": field_summary(field)})
+        field = do_save_custom_field(form.save(commit=False), before, acting_user=request.user)
         messages.success(request, "Custom field saved.")
         return redirect(reverse("tracking:custom_fields", args=[slug]) + f"#{field.target}")
     return render(request, "tracking/settings/custom_field_edit.html", {"form": form, "field": field},
@@ -158,9 +153,7 @@ def custom_field_delete(request, slug, uid):
     field = get_custom_field_for_user(request, uid)
     back = reverse("tracking:custom_fields", args=[slug])
     if request.method == "POST":
-        with transaction.atomic():
-            field.delete()
-            audit_settings(request.org, request.user, None, custom_field={"old": field_summary(field), "new": None})
+        do_delete_custom_field(field, acting_user=request.user)
         messages.success(request, f"Removed the custom field {field.label}.")
         return redirect(back)
     return render(request, "orgs/confirm.html", {
@@ -207,9 +200,7 @@ def rates(request, slug):
     get_admin_membership(request, slug)
     form = RateForm(request.POST or None, org=request.org)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            rate = form.save()
-            audit_settings(request.org, request.user, rate, rate={"old": None, "new": rate_summary(rate)})
+        rate = do_save_rate(form.save(commit=False), None, acting_user=request.user)
         messages.success(request, f"Added the {rate.get_kind_display().lower()} of {rate.amount} {rate.currency}. "
                                   "Entries already logged keep their rates until you re-price them.")
         return redirect("tracking:rates", slug=slug)
@@ -228,9 +219,7 @@ def rate_edit(request, slug, uid):
     before = rate_summary(rate)
     form = RateForm(request.POST or None, instance=rate, org=request.org)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            rate = form.save()
-            audit_settings(request.org, request.user, rate, rate={"old": before, "new": rate_summary(rate)})
+        rate = do_save_rate(form.save(commit=False), before, acting_user=request.user)
         messages.success(request, "Rate saved. Entries already logged keep their rates until you re-price them.")
         return redirect("tracking:rates", slug=slug)
     return render(request, "tracking/settings/rate_edit.html", {"form": form, "rate": rate},
@@ -243,10 +232,7 @@ def rate_delete(request, slug, uid):
     rate = get_rate_for_user(request, uid)
     back = reverse("tracking:rates", args=[slug])
     if request.method == "POST":
-        with transaction.atomic():
-            summary = rate_summary(rate)
-            rate.delete()
-            audit_settings(request.org, request.user, None, rate={"old": summary, "new": None})
+        do_delete_rate(rate, acting_user=request.user)
         messages.success(request, "Rate deleted. Entries already logged keep their rates until you re-price them.")
         return redirect(back)
     return render(request, "orgs/confirm.html", {

@@ -28,6 +28,7 @@ from ..access import (
     get_visible_project,
     get_visible_task,
 )
+from ..actions import do_save_catalog
 from ..catalog_forms import CommentForm, TaskForm, TaskMoveForm, colleagues
 from ..models import Milestone, TaskAttachment, TaskComment, TaskPriority, TaskStatus
 
@@ -124,7 +125,7 @@ def task_new(request, slug, uid):
     initial = {"parent": request.GET.get("parent", "")[:16], "milestone": request.GET.get("milestone", "")[:16]}
     form = TaskForm(request.POST or None, project=project, initial=initial)
     if request.method == "POST" and form.is_valid():
-        task = form.save()
+        task = do_save_catalog(form, acting_user=request.user)
         messages.success(request, f"Task {task.name} added.")
         if request.POST.get("another"):
             return redirect("tracking:task_new", slug=slug, uid=uid)
@@ -155,7 +156,7 @@ def task_edit(request, slug, uid):
     task = get_visible_task(request, uid, manage=True)
     form = TaskForm(request.POST or None, instance=task, project=task.project)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        do_save_catalog(form, acting_user=request.user)
         messages.success(request, "Task saved.")
         return redirect("tracking:task", slug=slug, uid=uid)
     return render(request, "tracking/tasks/form.html", {"form": form, "project": task.project, "task": task},

@@ -21,7 +21,7 @@ from ..access import get_entry_for_user
 from ..entries import EntryData, EntryInvalid, EntryRules, user_zone
 from ..forms import EntryForm, TimerForm, project_task_choices, split_choice
 from ..grid import build_week, set_cell_total
-from ..models import Project, Task, TimeEntry, Timer
+from ..models import Project, Task, TimeEntry
 from ..periods import period_bounds, week_start
 
 
@@ -258,12 +258,26 @@ def delete_entry(request, slug, uid):
 @login_required
 def timer_page(request, slug):
     membership = tracking_membership(request, slug)
-    timer = Timer.objects.select_related("project", "task").filter(user=request.user).first()
+    rules = EntryRules(request.org, membership)
+    timer = actions.running_timer(request.org, request.user)
     today = today_for(request.user)
     entries = (TimeEntry.objects.filter(org=request.org, user=request.user, date=today)
                .select_related("project", "task").order_by("-start", "-id"))
     form = TimerForm(org=request.org, membership=membership)
-    return render(request, "tracking/timer.html", {"timer": timer, "form": form, "entries": entries, "today": today})
+    # A timer over locked days cannot be stopped onto them: offer an open day instead.
+    locked = actions.timer_lock(rules, request.user, timer)
+    return render(request, "tracking/timer.html", {"timer": timer, "form": form, "entries": entries, "today": today,
+                                                   "locked": locked})
+
+
+def _stop_day(request) -> dt.date | None:
+    text = request.POST.get("day", "").strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 @login_required
@@ -292,8 +306,16 @@ def timer_start(request, slug):
 def timer_stop(request, slug):
     membership = tracking_membership(request, slug)
     back = safe_next(request, reverse("tracking:timer", args=[slug]))
+    day = _stop_day(request)
+    if request.POST.get("day") and day is None:
+        messages.error(request, "Choose the day to log the timer on.")
+        return redirect("tracking:timer", slug=slug)
     try:
-        entries = actions.stop_timer(EntryRules(request.org, membership), request.user)
+        entries = actions.stop_timer(EntryRules(request.org, membership), request.user, day=day)
+    except actions.TimerLocked as exc:
+        # The timer keeps running; the timer page offers an open day to log it on.
+        messages.error(request, f"{exc.reason} The timer is still running: log it on another day, or discard it.")
+        return redirect("tracking:timer", slug=slug)
     except EntryInvalid as exc:
         messages.error(request, first_error(exc) + " You can discard the timer instead.")
         return redirect(back)
@@ -307,8 +329,7 @@ def timer_stop(request, slug):
 @login_required
 @require_POST
 def timer_discard(request, slug):
-    tracking_membership(request, slug)
-    deleted, _ = Timer.objects.filter(user=request.user).delete()
-    messages.info(request, "Timer discarded." if deleted else "No timer was running.")
+    membership = tracking_membership(request, slug)
+    discarded = actions.discard_timer(EntryRules(request.org, membership), request.user)
+    messages.info(request, "Timer discarded." if discarded else "No timer was running.")
     return redirect("tracking:timer", slug=slug)
-
