@@ -28,12 +28,16 @@ class Cell:
     day: dt.date
     total: int = 0
     signature: str = "0.0.0.0"
+    # What was typed and sent: an unreadable or refused value is shown again, or named in the message.
     text: str = ""
     error: str = ""
+    # True when `text` could not be saved as typed (bad format, rule broken): shown again to be fixed.
+    # A lost update or locked day shows the stored time instead, with what was typed in `error`.
+    keep_text: bool = False
 
     @property
     def display(self):
-        return self.text if self.error else format_duration(self.total) if self.total else ""
+        return self.text if self.keep_text else format_duration(self.total) if self.total else ""
 
 
 @dataclass
@@ -125,7 +129,7 @@ def set_cell_total(rules, user, project, task, day, seconds: int, expected_signa
     current = cell_signature(total, len(entries), max((e.version for e in entries), default=0),
                              max((e.id for e in entries), default=0))
     if current != expected_signature:
-        raise Conflict("This cell was changed elsewhere meanwhile. It now shows the latest; type your change again.")
+        raise Conflict("This cell was changed elsewhere meanwhile; it shows what is stored now.")
     if seconds == total:
         return
     if any(rules.locks.locks_status(e.status) for e in entries):

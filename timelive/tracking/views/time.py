@@ -134,29 +134,30 @@ def week_cell(request, slug):
         raise Http404
     project, task = pairs[0]
     text = request.POST.get("value", "").strip()
-    error = ""
+    error, keep_text = "", False
     try:
         seconds = parse_duration(text) if text else 0
         set_cell_total(EntryRules(org, membership), request.user, project, task, day, seconds,
                        request.POST.get("signature", ""))
     except DurationError as exc:
-        error = str(exc)
+        error, keep_text = str(exc), True
     except EntryInvalid as exc:
-        error = first_error(exc)
+        error, keep_text = first_error(exc), True
     except (actions.Conflict, actions.Locked) as exc:
-        error = str(exc)
+        # The cell goes back to what is stored, so the screen and the message agree.
+        typed = f"you typed {text}" if text else "you cleared it"
+        error = f"{exc} ({typed}). Type yours again to replace it." if isinstance(exc, actions.Conflict) else f"{exc} ({typed})."
     if not request.htmx:
         if error:
             messages.error(request, error)
         return redirect("tracking:week", slug=slug, day=week_start(day, org.week_start).isoformat())
-    # The grid as stored now; a refused cell keeps what was typed, with the reason.
+    # The grid as stored now. Only the cell's state and the totals travel back (out of band):
+    # the cell's field may be under the cursor again, with a correction being typed.
     grid = build_week(org, request.user, day, [(project, task)])
     row = next(r for r in grid.rows if r.project.id == project.id and r.task == task)
     cell = row.cells[grid.days.index(day)]
-    if error:
-        cell.error, cell.text = error, text
-    context = {"grid": grid, "row": row, "cell": cell, "editable": True,
-               "cell_url": reverse("tracking:week_cell", args=[slug])}
+    cell.text, cell.error, cell.keep_text = text, error, keep_text
+    context = {"grid": grid, "row": row, "cell": cell, "oob": True}
     return render(request, "tracking/week.html#cell_update", context)
 
 

@@ -1,0 +1,92 @@
+"""The week grid under quick hands: two tabs on one week, corrections typed while
+a save is under way, locked weeks, adding rows and moving through it by keyboard."""
+
+import datetime as dt
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from timelive.test import make_org, make_user
+from timelive.tracking.models import TimeEntry
+from timelive.tracking.periods import week_start
+from timelive.tracking.tests.helpers import make_project, make_task
+
+from .test_week_grid import log_in
+
+pytestmark = pytest.mark.browser
+
+
+def setup_week(*, entry_days=(1,)):
+    """Dora in Alpha with Website · Design, one hour on the given days of this week."""
+    dora = make_user("dora@example.org", "Dora Example")
+    org = make_org("alpha", "Alpha Ltd", dora)
+    project = make_project(org, "Website")
+    task = make_task(project, "Design")
+    monday = week_start(dt.date.today(), org.week_start)
+    for offset in entry_days:
+        TimeEntry.objects.create(org=org, user=dora, project=project, task=task,
+                                 date=monday + dt.timedelta(days=offset), duration=3600)
+    return dora, org, project, task, monday
+
+
+def cell(page, day_name, row="Website · Design"):
+    return page.get_by_role("textbox", name=re.compile(rf"^{re.escape(row)}, {day_name}"))
+
+
+def test_a_lost_update_shows_the_stored_time_and_the_refused_one(page, context):
+    dora, org, project, task, monday = setup_week()
+    log_in(page, "dora@example.org")
+    other = context.new_page()
+    page.goto(f"/o/alpha/timesheet/{monday}/")
+    other.goto(f"/o/alpha/timesheet/{monday}/")
+
+    cell(page, "Monday").fill("2:00")
+    cell(page, "Monday").press("Tab")
+    expect(page.locator("#grid-totals .total")).to_have_text("3:00")
+
+    # The other tab still shows an empty Monday; its 3:00 is refused.
+    cell(other, "Monday").fill("3:00")
+    cell(other, "Monday").press("Tab")
+    expect(other.get_by_role("alert")).to_contain_text("you typed 3:00")
+    expect(cell(other, "Monday")).to_have_value("2:00")
+    expect(other.locator("#grid-totals .total")).to_have_text("3:00")
+    assert TimeEntry.objects.get(date=monday).duration == 7200
+
+    # Typing it again saves it.
+    cell(other, "Monday").fill("3:00")
+    cell(other, "Monday").press("Tab")
+    expect(other.locator("#grid-totals .total")).to_have_text("4:00")
+    expect(other.get_by_role("alert")).to_have_count(0)
+    assert TimeEntry.objects.get(date=monday).duration == 10800
+
+
+def test_a_quick_correction_is_kept_while_a_save_is_under_way(page):
+    dora, org, project, task, monday = setup_week()
+    log_in(page, "dora@example.org")
+    page.goto(f"/o/alpha/timesheet/{monday}/")
+    # The first save is held back until the correction is typed.
+    held = []
+    page.route("**/timesheet/cell/", lambda route: held.append(route) if not held else route.continue_())
+
+    cell(page, "Monday").click()
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type("8")
+    page.keyboard.press("Tab")
+    expect(cell(page, "Tuesday")).to_be_focused()
+    page.keyboard.press("Shift+Tab")
+    expect(cell(page, "Monday")).to_be_focused()
+    page.keyboard.type("5")
+    assert len(held) == 1
+    held[0].continue_()
+    expect(page.locator("#grid-totals .total")).to_have_text("9:00")
+
+    # The answer to the first save left the field, its text and the focus alone.
+    expect(cell(page, "Monday")).to_be_focused()
+    expect(cell(page, "Monday")).to_have_value("5")
+    page.keyboard.type(":30")
+    page.keyboard.press("Tab")
+    expect(page.locator("#grid-totals .total")).to_have_text("6:30")
+    expect(page.get_by_role("alert")).to_have_count(0)
+    assert TimeEntry.objects.get(date=monday).duration == 5 * 3600 + 1800
+    assert page.url.endswith(f"/timesheet/{monday}/")
