@@ -7,6 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from timelive.approvals.actions import do_submit_timesheet
+from timelive.approvals.models import ApprovalSettings
 from timelive.test import make_org, make_user
 from timelive.tracking.models import TimeEntry
 from timelive.tracking.periods import week_start
@@ -90,3 +92,43 @@ def test_a_quick_correction_is_kept_while_a_save_is_under_way(page):
     expect(page.get_by_role("alert")).to_have_count(0)
     assert TimeEntry.objects.get(date=monday).duration == 5 * 3600 + 1800
     assert page.url.endswith(f"/timesheet/{monday}/")
+
+
+def test_locked_time_is_shown_read_only_with_the_reason(page):
+    dora, org, project, task, monday = setup_week(entry_days=(1,))
+    do_submit_timesheet(org, dora, monday, monday + dt.timedelta(days=6), acting_user=dora)
+    log_in(page, "dora@example.org")
+    page.goto(f"/o/alpha/timesheet/{monday}/")
+    expect(page.locator(".locked-reason")).to_contain_text("This week is read-only")
+    expect(page.locator(".locked-reason")).to_contain_text("approved")
+    expect(page.locator("#week-grid")).to_contain_text("1:00")
+    expect(page.get_by_role("textbox")).to_have_count(0)
+    expect(page.get_by_role("button", name="Add row")).to_have_count(0)
+    expect(page.get_by_role("link", name="Copy last week’s rows")).to_have_count(0)
+    expect(page.get_by_text("saved at once")).to_have_count(0)
+
+    # The day view offers no edit or delete, and says why.
+    page.get_by_role("link", name=(monday + dt.timedelta(days=1)).strftime("%a %-d")).click()
+    expect(page.locator(".locked-reason")).to_contain_text("approved")
+    expect(page.get_by_role("link", name="Edit")).to_have_count(0)
+    expect(page.get_by_role("link", name="Delete")).to_have_count(0)
+    expect(page.get_by_role("button", name="Add entry")).to_have_count(0)
+    # The delete page, reached by its address, says why instead of offering the button.
+    entry = TimeEntry.objects.get(user=dora)
+    page.goto(f"/o/alpha/entries/{entry.uid}/delete/")
+    expect(page.get_by_role("main")).to_contain_text("cannot be deleted")
+    expect(page.get_by_role("button", name="Delete")).to_have_count(0)
+
+
+def test_closed_days_are_read_only_and_the_others_editable(page):
+    dora, org, project, task, monday = setup_week(entry_days=(0, 3))
+    ApprovalSettings.objects.create(org=org, locked_before=monday + dt.timedelta(days=2))
+    log_in(page, "dora@example.org")
+    page.goto(f"/o/alpha/timesheet/{monday}/")
+    expect(page.locator(".locked-reason")).to_contain_text("is closed")
+    expect(cell(page, "Monday")).to_have_count(0)
+    expect(cell(page, "Tuesday")).to_have_count(0)
+    expect(cell(page, "Thursday")).to_have_value("1:00")
+    cell(page, "Thursday").fill("2:00")
+    cell(page, "Thursday").press("Tab")
+    expect(page.locator("#grid-totals .total")).to_have_text("3:00")

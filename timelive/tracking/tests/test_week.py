@@ -79,8 +79,8 @@ class WeekTestCase(BaseTestCase):
     def test_its_query_count_does_not_grow_with_entries(self):
         self.login(self.bob)
         self.client.get(self.url)
-        # 10 with the period's timesheet submissions (approvals' status line).
-        with self.assertNumQueries(10):
+        # 11 with the period's timesheet submissions (approvals' status line) and the locks.
+        with self.assertNumQueries(11):
             self.client.get(self.url)
         for i in range(10):
             entry(
@@ -90,11 +90,11 @@ class WeekTestCase(BaseTestCase):
                 600,
             )
         # One more query, for the rows' projects, however many rows.
-        with self.assertNumQueries(11):
+        with self.assertNumQueries(12):
             self.client.get(self.url)
         for i in range(10, 40):
             entry(self.bob, make_project(self.org, f"P{i}"), MONDAY + dt.timedelta(days=i % 7), 600)
-        with self.assertNumQueries(11):
+        with self.assertNumQueries(12):
             r = self.client.get(self.url)
         self.assertEqual(len(r.context["grid"].rows), 40)
 

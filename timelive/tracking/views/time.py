@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from timelive.approvals.locking import Locks
 from timelive.lib.durations import DurationError, format_duration, parse_duration
 from timelive.lib.redirects import safe_next
 from timelive.orgs.access import get_entry_for_user, get_membership
@@ -19,7 +20,7 @@ from timelive.privacy.processing import ProcessingRestricted
 from .. import actions
 from ..entries import EntryData, EntryInvalid, EntryRules, user_zone
 from ..forms import EntryForm, TimerForm, project_task_choices, split_choice
-from ..grid import build_week, set_cell_total
+from ..grid import build_week, mark_locked, set_cell_total
 from ..models import Project, Task, TimeEntry, Timer
 from ..periods import period_bounds, week_start
 
@@ -87,6 +88,8 @@ def week(request, slug, day):
         if not previous.rows:
             messages.info(request, "Last week has no rows to copy.")
     grid = build_week(org, request.user, start, _extra_rows(org, extra))
+    # Submitted, approved and closed days are shown read-only, with the reasons at the top.
+    mark_locked(grid, Locks(org.id), request.user)
     period = period_bounds(org, start)
     context = {
         "grid": grid,
@@ -116,6 +119,7 @@ def week_row(request, slug):
     if not pairs:
         return render(request, "tracking/week.html#row_error", {"message": "Choose a project."}, status=422)
     grid = build_week(request.org, request.user, day, pairs)
+    mark_locked(grid, Locks(request.org.id), request.user)
     row = next(r for r in grid.rows if r.project.id == pairs[0][0].id and r.task == pairs[0][1])
     return render(request, "tracking/week.html#new_row", {"row": row, "grid": grid,
                                                            "cell_url": reverse("tracking:week_cell", args=[slug]),
@@ -164,6 +168,24 @@ def week_cell(request, slug):
 # Day view and entries
 
 
+def _locked_day(org, user, day, entries):
+    """Whether `day` is locked for `user` and the reasons to show, each once; sets
+    `locked_reason` on each of `entries` (those of that person and day). Two queries at most,
+    however many entries: one day_problems() for all of them, plus the day itself."""
+    locks = Locks(org.id)
+    probe = TimeEntry(org=org, user=user, date=day)
+    problems = locks.day_problems([*entries, probe])
+    for index, entry in enumerate(entries):
+        if locks.locks_status(entry.status) or locks.is_closed(entry.date):
+            # Answered from the settings already read: no query.
+            entry.locked_reason = locks.entry_reason(entry)
+        else:
+            entry.locked_reason = problems[index][0] if index in problems else ""
+    day_reason = problems[len(entries)][0] if len(entries) in problems else ""
+    reasons = dict.fromkeys(r for r in [day_reason, *(e.locked_reason for e in entries)] if r)
+    return bool(day_reason), list(reasons)
+
+
 @login_required
 def day_view(request, slug, day):
     membership = tracking_membership(request, slug)
@@ -182,13 +204,15 @@ def day_view(request, slug, day):
         else:
             messages.success(request, f"Logged {entry.duration_display} on {entry.project}.")
             return redirect("tracking:day", slug=slug, day=entry.date.isoformat())
-    entries = (
+    entries = list(
         TimeEntry.objects.filter(org=org, user=request.user, date=day)
         .select_related("project", "task").prefetch_related("tags").order_by("start", "id")
     )
     total = sum(e.duration for e in entries)
+    day_locked, reasons = _locked_day(org, request.user, day, entries)
     return render(request, "tracking/day.html", {
         "day": day, "entries": entries, "total": format_duration(total), "form": form,
+        "day_locked": day_locked, "lock_reasons": reasons,
         "prev_day": day - dt.timedelta(days=1), "next_day": day + dt.timedelta(days=1),
         "week": week_start(day, org.week_start), "today": today_for(request.user),
     }, status=400 if form.errors else 200)
@@ -199,6 +223,9 @@ def edit_entry(request, slug, uid):
     membership = tracking_membership(request, slug)
     entry = get_entry_for_user(request, uid, for_change=request.method == "POST")
     can_change = entry.user_id == request.user.id or membership.is_admin
+    # Locked time is shown as it is, with the reason, instead of a form that would refuse.
+    locked_reason = Locks(request.org.id).entry_reason(entry) if can_change else ""
+    can_change = can_change and not locked_reason
     zone = user_zone(entry.user)
     initial = {
         "project_task": f"{entry.project.uid}:{entry.task.uid if entry.task else ''}",
@@ -229,7 +256,7 @@ def edit_entry(request, slug, uid):
     # Its history: everyone who may see the entry may see who changed it and how.
     history = history_items(history_for(request.org, ENTRY_TARGET, entry.uid)[:HISTORY_LIMIT])
     return render(request, "tracking/entry_edit.html", {"entry": entry, "form": form, "can_change": can_change,
-                                                        "history": history}, status=400 if form.errors else 200)
+                                                        "locked_reason": locked_reason, "history": history}, status=400 if form.errors else 200)
 
 
 @login_required
@@ -244,6 +271,13 @@ def delete_entry(request, slug, uid):
         else:
             messages.success(request, f"Deleted {entry.duration_display} on {entry.project}.")
         return redirect("tracking:day", slug=slug, day=entry.date.isoformat())
+    reason = Locks(request.org.id).entry_reason(entry, "deleted")
+    if reason:
+        return render(request, "orgs/confirm.html", {
+            "title": "This entry cannot be deleted",
+            "message": f"{entry.duration_display} on {entry.project}, {entry.date:%A %d %B %Y}. {reason}",
+            "cancel_url": reverse("tracking:day", args=[slug, entry.date.isoformat()]),
+        })
     return render(request, "orgs/confirm.html", {
         "title": "Delete this entry?",
         "message": f"{entry.duration_display} on {entry.project}, {entry.date:%A %d %B %Y}. This cannot be undone.",
