@@ -255,8 +255,9 @@ def edit_entry(request, slug, uid):
             return redirect("tracking:day", slug=slug, day=entry.date.isoformat())
     # Its history: everyone who may see the entry may see who changed it and how.
     history = history_items(history_for(request.org, ENTRY_TARGET, entry.uid)[:HISTORY_LIMIT])
-    return render(request, "tracking/entry_edit.html", {"entry": entry, "form": form, "can_change": can_change,
-                                                        "locked_reason": locked_reason, "history": history}, status=400 if form.errors else 200)
+    return render(request, "tracking/entry_edit.html", {
+        "entry": entry, "form": form, "can_change": can_change, "locked_reason": locked_reason, "history": history,
+    }, status=400 if form.errors else 200)
 
 
 @login_required
