@@ -132,3 +132,40 @@ def test_closed_days_are_read_only_and_the_others_editable(page):
     cell(page, "Thursday").fill("2:00")
     cell(page, "Thursday").press("Tab")
     expect(page.locator("#grid-totals .total")).to_have_text("3:00")
+
+
+def test_added_rows_appear_once_and_stay_until_removed(page):
+    dora, org, project, task, monday = setup_week(entry_days=())
+    make_project(org, "Intranet")
+    log_in(page, "dora@example.org")
+    page.goto(f"/o/alpha/timesheet/{monday}/")
+    rows = page.locator("#grid-body tr[id^=row-]")
+    select = page.get_by_label("Add a row")
+
+    select.select_option(label="Website · Design")
+    page.get_by_role("button", name="Add row").click()
+    expect(rows).to_have_count(1)
+    # The select no longer offers a row the grid shows; the new row's first cell has the focus.
+    expect(select.locator("option", has_text="Website · Design")).to_have_count(0)
+    expect(cell(page, "Monday")).to_be_focused()
+    select.select_option(label="Intranet (no task)")
+    page.get_by_role("button", name="Add row").click()
+    expect(rows).to_have_count(2)
+    expect(page.get_by_text("No time this week yet")).to_have_count(0)
+
+    # The rows are in the address: a reload keeps them, time or not.
+    page.reload()
+    expect(rows).to_have_count(2)
+    cell(page, "Monday").fill("1:00")
+    cell(page, "Monday").press("Tab")
+    expect(page.locator("#grid-totals .total")).to_have_text("1:00")
+    expect(page.get_by_role("alert")).to_have_count(0)
+
+    # A row without time can be removed, for good.
+    page.get_by_role("button", name="Remove the row Intranet").click()
+    expect(rows).to_have_count(1)
+    expect(select.locator("option", has_text="Intranet (no task)")).to_have_count(1)
+    page.reload()
+    expect(rows).to_have_count(1)
+    expect(cell(page, "Monday")).to_have_value("1:00")
+    assert TimeEntry.objects.get(user=dora).duration == 3600

@@ -47,6 +47,16 @@ class Row:
     project: Project
     task: Task | None
     cells: list[Cell] = field(default_factory=list)
+    # Added to the week by hand (kept in the address): it may be removed while it has no time.
+    kept: bool = False
+    # Its first open cell takes the focus (a row just added).
+    focus: bool = False
+
+    @property
+    def focus_day(self):
+        if self.focus:
+            return next((c.day for c in self.cells if not c.locked), None)
+        return None
 
     @property
     def key(self):
