@@ -344,7 +344,7 @@ def edit_entry(request, slug, uid):
     history = history_items(history_for(request.org, ENTRY_TARGET, entry.uid)[:HISTORY_LIMIT])
     return render(request, "tracking/entry_edit.html", {
         "entry": entry, "form": form, "can_change": can_change, "locked_reason": locked_reason, "history": history,
-    }, status=400 if form.errors else 200)
+    }, status=400 if form.errors or (request.method == "POST" and locked_reason) else 200)
 
 
 @login_required
