@@ -169,3 +169,42 @@ def test_added_rows_appear_once_and_stay_until_removed(page):
     expect(rows).to_have_count(1)
     expect(cell(page, "Monday")).to_have_value("1:00")
     assert TimeEntry.objects.get(user=dora).duration == 3600
+
+
+def test_the_grid_is_quick_to_reach_and_move_through_by_keyboard(page):
+    dora = make_user("dora@example.org", "Dora Example")
+    org = make_org("alpha", "Alpha Ltd", dora)
+    make_task(make_project(org, "Website", code="ZZ7"), "Design")
+    make_project(org, "Intranet", code="AA1")
+    monday = week_start(dt.date.today(), org.week_start)
+    log_in(page, "dora@example.org")
+    page.goto(f"/o/alpha/timesheet/{monday}/")
+    select = page.get_by_label("Add a row")
+
+    # From the page's start: the skip link, then a few Tabs to "Add a row".
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
+    page.keyboard.press("Enter")
+    presses = 0
+    while presses < 8 and not select.evaluate("el => el === document.activeElement"):
+        page.keyboard.press("Tab")
+        presses += 1
+    expect(select).to_be_focused()
+    assert presses <= 6, f"{presses} Tabs from the content to Add a row"
+
+    # Type-ahead finds what the labels say: they start with the project's name.
+    page.keyboard.type("Website")
+    expect(select.locator("option:checked")).to_have_text("Website (no task) — ZZ7")
+    page.keyboard.press("ArrowDown")
+    expect(select.locator("option:checked")).to_have_text("Website · Design — ZZ7")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Add row")).to_be_focused()
+    page.keyboard.press("Enter")
+
+    # The new row's first cell has the focus; Tab runs through the days, then the row's timer button.
+    expect(cell(page, "Monday", row="Website · Design — ZZ7")).to_be_focused()
+    for day in ["Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]:
+        page.keyboard.press("Tab")
+        expect(cell(page, day, row="Website · Design — ZZ7")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Start the timer on Website · Design — ZZ7")).to_be_focused()

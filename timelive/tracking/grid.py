@@ -64,7 +64,9 @@ class Row:
 
     @property
     def label(self):
-        return f"{self.project} · {self.task}" if self.task else str(self.project)
+        # As the add-row options read (forms.project_task_choices): the project's name first, its code last.
+        code = f" — {self.project.code}" if self.project.code else ""
+        return f"{self.project.name} · {self.task}{code}" if self.task else f"{self.project.name}{code}"
 
     @property
     def total(self):
@@ -147,7 +149,7 @@ def build_week(org, user, day: dt.date, extra_rows=()) -> Week:
             else:
                 row.cells.append(Cell(d))
         rows.append(row)
-    rows.sort(key=lambda r: (str(r.project).lower(), str(r.task or "").lower()))
+    rows.sort(key=lambda r: (r.project.name.casefold(), r.project.code.casefold(), str(r.task or "").casefold()))
     return Week(days, rows)
 
 
