@@ -237,7 +237,9 @@ def week_cell(request, slug):
     except (actions.Conflict, actions.Locked) as exc:
         # The cell goes back to what is stored, so the screen and the message agree.
         typed = f"you typed {text}" if text else "you cleared it"
-        error = f"{exc} ({typed}). Type yours again to replace it." if isinstance(exc, actions.Conflict) else f"{exc} ({typed})."
+        reason = str(exc).rstrip(".")
+        error = (f"{reason} ({typed}). Type yours again to replace it." if isinstance(exc, actions.Conflict)
+                 else f"{reason} ({typed}).")
     if not request.htmx:
         if error:
             messages.error(request, error)
