@@ -38,8 +38,12 @@
   window.setInterval(tick, 1000);
 
   // Global shortcuts, away from form fields: w = this week, t = timer, ? = help.
+  function isField(el) {
+    return el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
+  }
+  // Never while a form field has the focus, whichever element the key event names.
   function typing(target) {
-    return target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+    return isField(target) || isField(document.activeElement);
   }
   function helpOverlay() {
     var overlay = document.getElementById("shortcuts-help");
@@ -69,5 +73,22 @@
     if (event.key === "?") { var overlay = helpOverlay(); overlay.hidden = !overlay.hidden; event.preventDefault(); return; }
     if (event.key === "Escape") { var open = document.getElementById("shortcuts-help"); if (open) { open.hidden = true; } }
     if (target) { event.preventDefault(); target.click(); }
+  });
+
+  // Week grid: a saved cell's answer replaces only its state (signature, message) out of
+  // band; the field itself, maybe under the cursor again, is never swapped. Its text
+  // becomes the stored value only when nobody typed in it since the save was sent.
+  document.addEventListener("htmx:load", function (event) {
+    var state = event.target;
+    if (!state.classList || !state.classList.contains("cell-state")) { return; }
+    var form = state.closest("form.cell");
+    var input = form && form.querySelector("input[name=value]");
+    if (!input) { return; }
+    var invalid = state.getAttribute("data-invalid") === "true";
+    form.classList.toggle("invalid", invalid);
+    if (invalid) { input.setAttribute("aria-invalid", "true"); } else { input.removeAttribute("aria-invalid"); }
+    if (input.value.trim() === state.getAttribute("data-sent")) {
+      input.value = state.getAttribute("data-value");
+    }
   });
 })();

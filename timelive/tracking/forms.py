@@ -21,26 +21,29 @@ def loggable_projects(org, membership):
 
 
 def project_task_choices(org, membership):
-    """Options "project" and "project · task" for the projects the person may log time on.
+    """Options "project (no task)" and "project · task" for the projects the person may log time on.
 
+    Each label starts with the project's name (its code, if any, at the end) and the options are
+    sorted by their labels, so a select's type-ahead finds the option its reader is looking at.
     Built from plain rows, not model instances: this list is on every timesheet page.
     """
     projects = list(loggable_projects(org, membership).values_list("id", "uid", "code", "name", "client__name"))
+    projects.sort(key=lambda p: (p[3].casefold(), p[2].casefold()))
     tasks = (
         Task.objects.filter(project_id__in=[p[0] for p in projects])
         .exclude(status=TaskStatus.ARCHIVED)
-        .order_by("name")
         .values_list("project_id", "uid", "name")
     )
     by_project = {}
-    for project_id, uid, name in tasks:
+    for project_id, uid, name in sorted(tasks, key=lambda t: t[2].casefold()):
         by_project.setdefault(project_id, []).append((uid, name))
     groups = []
     for project_id, uid, code, name, client in projects:
-        label = f"{code} {name}" if code else name
-        options = [(f"{uid}:", f"{label} (no task)")]
-        options += [(f"{uid}:{task_uid}", f"{label} · {task_name}") for task_uid, task_name in by_project.get(project_id, [])]
-        groups.append((f"{client} — {label}" if client else label, options))
+        suffix = f" — {code}" if code else ""
+        options = [(f"{uid}:", f"{name} (no task){suffix}")]
+        options += [(f"{uid}:{task_uid}", f"{name} · {task_name}{suffix}")
+                    for task_uid, task_name in by_project.get(project_id, [])]
+        groups.append((f"{name} — {client}" if client else name, options))
     return groups
 
 

@@ -29,12 +29,18 @@ class Cell:
     day: dt.date
     total: int = 0
     signature: str = "0.0.0.0"
+    # What was typed and sent: an unreadable or refused value is shown again, or named in the message.
     text: str = ""
     error: str = ""
+    # True when `text` could not be saved as typed (bad format, rule broken): shown again to be fixed.
+    # A lost update or locked day shows the stored time instead, with what was typed in `error`.
+    keep_text: bool = False
+    # Why the cell's day is locked (submitted, approved, closed), or "": a locked cell is shown as text.
+    locked: str = ""
 
     @property
     def display(self):
-        return self.text if self.error else format_duration(self.total) if self.total else ""
+        return self.text if self.keep_text else format_duration(self.total) if self.total else ""
 
 
 @dataclass
@@ -42,6 +48,16 @@ class Row:
     project: Project
     task: Task | None
     cells: list[Cell] = field(default_factory=list)
+    # Added to the week by hand (kept in the address): it may be removed while it has no time.
+    kept: bool = False
+    # Its first open cell takes the focus (a row just added).
+    focus: bool = False
+
+    @property
+    def focus_day(self):
+        if self.focus:
+            return next((c.day for c in self.cells if not c.locked), None)
+        return None
 
     @property
     def key(self):
@@ -49,7 +65,9 @@ class Row:
 
     @property
     def label(self):
-        return f"{self.project} · {self.task}" if self.task else str(self.project)
+        # As the add-row options read (forms.project_task_choices): the project's name first, its code last.
+        code = f" — {self.project.code}" if self.project.code else ""
+        return f"{self.project.name} · {self.task}{code}" if self.task else f"{self.project.name}{code}"
 
     @property
     def total(self):
@@ -60,6 +78,33 @@ class Row:
 class Week:
     days: list[dt.date]
     rows: list[Row]
+    # {day: why it is locked}, filled by mark_locked().
+    locked: dict = field(default_factory=dict)
+
+    @property
+    def all_locked(self):
+        return len(self.locked) == len(self.days)
+
+    @property
+    def lock_notes(self) -> list[str]:
+        """The reasons for the locked days, each once: consecutive days with the same reason
+        share one line ("Mon 23 Nov to Sun 29 Nov are in a timesheet that is …")."""
+        groups: dict[str, list[dt.date]] = {}
+        for day in self.days:
+            if day in self.locked:
+                reason = self.locked[day]
+                groups.setdefault(reason.removeprefix(f"{day:%a %-d %b} "), []).append(day)
+        notes = []
+        for rest, days in groups.items():
+            if len(days) == 1 or rest == self.locked[days[0]] or not rest.startswith("is "):
+                # A reason that names no day (a closed period) once; others day by day.
+                notes.extend(dict.fromkeys(self.locked[d] for d in days))
+                continue
+            contiguous = (days[-1] - days[0]).days == len(days) - 1
+            label = (f"{days[0]:%a %-d %b} to {days[-1]:%a %-d %b}" if contiguous
+                     else ", ".join(f"{d:%a %-d %b}" for d in days))
+            notes.append(f"{label} are {rest.removeprefix('is ')}")
+        return notes
 
     def day_totals(self):
         return [sum(r.cells[i].total for r in self.rows) for i in range(len(self.days))]
@@ -105,8 +150,25 @@ def build_week(org, user, day: dt.date, extra_rows=()) -> Week:
             else:
                 row.cells.append(Cell(d))
         rows.append(row)
-    rows.sort(key=lambda r: (str(r.project).lower(), str(r.task or "").lower()))
+    rows.sort(key=lambda r: (r.project.name.casefold(), r.project.code.casefold(), str(r.task or "").casefold()))
     return Week(days, rows)
+
+
+@dataclass
+class _DayProbe:
+    # What Locks.day_problems reads of an entry: whose time, which day.
+    user_id: int
+    date: dt.date
+
+
+def mark_locked(week: Week, locks, user) -> None:
+    """Note on `week` and its cells which days are locked for `user` (locks: approvals' Locks).
+    One query for the whole week (two the first time `locks` is asked)."""
+    problems = locks.day_problems([_DayProbe(user.id, d) for d in week.days])
+    week.locked = {week.days[i]: reasons[0] for i, reasons in problems.items()}
+    for row in week.rows:
+        for cell in row.cells:
+            cell.locked = week.locked.get(cell.day, "")
 
 
 @transaction.atomic
@@ -128,7 +190,7 @@ def set_cell_total(rules, user, project, task, day, seconds: int, expected_signa
     current = cell_signature(total, len(entries), max((e.version for e in entries), default=0),
                              max((e.id for e in entries), default=0))
     if current != expected_signature:
-        raise Conflict("This cell was changed elsewhere meanwhile. It now shows the latest; type your change again.")
+        raise Conflict("This cell was changed elsewhere meanwhile; it shows what is stored now.")
     if seconds == total:
         return
     if any(rules.locks.locks_status(e.status) for e in entries):

@@ -79,8 +79,8 @@ class SubmitPageTestCase(ApprovalTestCase):
         self.login(self.bob)
         url = f"/o/alpha/timesheet/{MONDAY}/"
         self.client.get(url)
-        # The week grid's own queries (timelive/tracking/tests/test_week.py) plus the period's submissions.
-        with self.assertNumQueries(10):
+        # The week grid's own queries (timelive/tracking/tests/test_week.py, with its locks) plus the period's submissions.
+        with self.assertNumQueries(11):
             self.client.get(url)
 
     def test_an_external_members_timesheet_cannot_be_submitted(self):

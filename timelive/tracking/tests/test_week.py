@@ -54,7 +54,7 @@ class WeekTestCase(BaseTestCase):
         self.login(self.bob)
         r = self.client.get(self.url, {"add": f"{self.project.uid}:"})
         self.assertEqual([row.label for row in r.context["grid"].rows], ["Website"])
-        r = self.client.get(self.url, {"copy": "1"})
+        r = self.client.get(self.url, {"copy": "1"}, follow=True)
         self.assertEqual([row.label for row in r.context["grid"].rows], ["Website · Design"])
         self.assertEqual(r.context["grid"].total, 0)
 
@@ -67,20 +67,20 @@ class WeekTestCase(BaseTestCase):
     def test_it_adds_a_row_for_htmx(self):
         self.login(self.bob)
         r = self.client.get(
-            "/o/alpha/timesheet/row/", {"week": MONDAY.isoformat(), "add": ["x:", f"{self.project.uid}:{self.task.uid}"]}
+            "/o/alpha/timesheet/row/", {"week": MONDAY.isoformat(), "add": ["x:"], "new": f"{self.project.uid}:{self.task.uid}"}
         )
         self.assertContains(r, 'id="row-')
         self.assertContains(r, "Website · Design")
-        r = self.client.get("/o/alpha/timesheet/row/", {"week": MONDAY.isoformat(), "add": "nope:"})
+        r = self.client.get("/o/alpha/timesheet/row/", {"week": MONDAY.isoformat(), "new": "nope:"})
         self.assertEqual(r.status_code, 422)
-        r = self.client.get("/o/alpha/timesheet/row/", {"week": "not-a-day", "add": f"{self.project.uid}:"})
+        r = self.client.get("/o/alpha/timesheet/row/", {"week": "not-a-day", "new": f"{self.project.uid}:"})
         self.assertEqual(r.status_code, 404)
 
     def test_its_query_count_does_not_grow_with_entries(self):
         self.login(self.bob)
         self.client.get(self.url)
-        # 10 with the period's timesheet submissions (approvals' status line).
-        with self.assertNumQueries(10):
+        # 11 with the period's timesheet submissions (approvals' status line) and the locks.
+        with self.assertNumQueries(11):
             self.client.get(self.url)
         for i in range(10):
             entry(
@@ -90,11 +90,11 @@ class WeekTestCase(BaseTestCase):
                 600,
             )
         # One more query, for the rows' projects, however many rows.
-        with self.assertNumQueries(11):
+        with self.assertNumQueries(12):
             self.client.get(self.url)
         for i in range(10, 40):
             entry(self.bob, make_project(self.org, f"P{i}"), MONDAY + dt.timedelta(days=i % 7), 600)
-        with self.assertNumQueries(11):
+        with self.assertNumQueries(12):
             r = self.client.get(self.url)
         self.assertEqual(len(r.context["grid"].rows), 40)
 

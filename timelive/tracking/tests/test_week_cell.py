@@ -38,7 +38,7 @@ class WeekCellTestCase(BaseTestCase):
         self.assertEqual(r.status_code, 200)
         e = TimeEntry.objects.get()
         self.assertEqual((e.user, e.project, e.task, e.date, e.duration), (self.bob, self.project, self.task, MONDAY, 9000))
-        self.assertContains(r, 'value="2:30"')
+        self.assertIn('data-value="2:30"', self.state(r))
         # Row and week totals come along, out of band.
         self.assertContains(r, 'id="rowtotal-')
         self.assertContains(r, 'id="grid-totals" hx-swap-oob="true"')
@@ -49,7 +49,7 @@ class WeekCellTestCase(BaseTestCase):
         self.assertEqual(TimeEntry.objects.get().duration, 5400)
         r = self.post("", signature=self.signature(r))
         self.assertFalse(TimeEntry.objects.exists())
-        self.assertContains(r, 'value=""')
+        self.assertIn('data-value=""', self.state(r))
 
     def test_it_adjusts_the_last_entry_of_a_cell_with_several(self):
         TimeEntry.objects.create(org=self.org, user=self.bob, project=self.project, task=self.task, date=MONDAY, duration=3600)
@@ -63,23 +63,50 @@ class WeekCellTestCase(BaseTestCase):
 
     def test_a_bad_value_keeps_what_was_typed_and_says_why(self):
         r = self.post("2:75")
-        self.assertContains(r, 'value="2:75"')
-        self.assertContains(r, 'aria-invalid="true"')
+        self.assertIn('data-value="2:75"', self.state(r))
+        self.assertIn('data-invalid="true"', self.state(r))
         self.assertContains(r, "up to 59")
         r = self.post("25")
         self.assertContains(r, "24 hours")
         self.assertFalse(TimeEntry.objects.exists())
 
+    def state(self, response):
+        """The saved cell's state element, as the page receives it out of band."""
+        html = response.content.decode()
+        start = html.index('<span class="cell-state"')
+        return html[start:html.index(">", start) + 1]
+
     def test_it_refuses_a_lost_update(self):
-        r = self.post("1:00")
+        r = self.post("2:00")
         stale = "0.0.0.0"
         r = self.post("3:00", signature=stale)
         self.assertContains(r, "changed elsewhere")
-        self.assertContains(r, 'value="3:00"')
-        self.assertEqual(TimeEntry.objects.get().duration, 3600)
+        # The cell shows what is stored, and says what was refused.
+        self.assertIn('data-value="2:00"', self.state(r))
+        self.assertIn('data-sent="3:00"', self.state(r))
+        self.assertContains(r, "you typed 3:00")
+        self.assertNotContains(r, "It now shows the latest")
+        self.assertEqual(TimeEntry.objects.get().duration, 7200)
         # The answer carries the fresh signature, so typing again works.
         r = self.post("3:00", signature=self.signature(r))
         self.assertEqual(TimeEntry.objects.get().duration, 10800)
+
+    def test_a_save_answers_only_with_small_out_of_band_parts(self):
+        # The page keeps the cell's form and field (maybe under the cursor again); only its
+        # state (value to show, signature, message) and the totals travel back.
+        r = self.post("2.5h")
+        self.assertNotContains(r, "<form")
+        self.assertNotContains(r, 'name="value"')
+        self.assertIn('hx-swap-oob="true"', self.state(r))
+        self.assertIn('data-value="2:30"', self.state(r))
+        self.assertIn('data-sent="2.5h"', self.state(r))
+        self.assertContains(r, 'name="signature"')
+        self.assertContains(r, 'id="grid-totals" hx-swap-oob="true"')
+
+    def test_its_query_count_is_pinned(self):
+        r = self.post("1:00")
+        with self.assertNumQueries(22):
+            self.post("2:00", signature=self.signature(r))
 
     def test_it_refuses_to_change_submitted_time(self):
         r = self.post("1:00")
