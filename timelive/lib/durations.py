@@ -7,7 +7,10 @@ MAX_DAY_SECONDS = 24 * 3600
 
 _HM = re.compile(r"^(?P<h>\d{1,3}):(?P<m>\d{1,2})(?::(?P<s>\d{1,2}))?$")
 _UNITS = re.compile(
-    r"(?P<num>\d{1,6}(?:[.,]\d+)?)\s*(?P<unit>hours|hour|hrs|hr|h|minutes|minute|mins|min|m|seconds|second|secs|sec|s)(?![a-z])", re.I
+    r"(?P<num>\d{1,6}(?:[.,]\d+)?)\s*"
+    # A unit ends where the letters do, so "2h30m" reads as two parts.
+    r"(?P<unit>hours|hour|hrs|hr|h|minutes|minute|mins|min|m|seconds|second|secs|sec|s)(?![a-z])",
+    re.I,
 )
 # "3h20" means three hours twenty.
 _H_THEN_M = re.compile(r"^(?P<h>\d{1,3})\s*h\s*(?P<m>\d{1,2})$")
