@@ -94,7 +94,8 @@ class EntryForm(forms.Form):
         self.custom_values = clean_custom_fields(self, self.definitions)
         return data
 
-    def entry_fields(self, user_zone) -> dict:
+    def entry_fields(self) -> dict:
+        """EntryData fields; times are wall-clock times, read in the person's zone by EntryRules."""
         data = self.cleaned_data
         project, task = split_choice(data["project_task"])
         fields = {
@@ -110,8 +111,8 @@ class EntryForm(forms.Form):
         if "duration" in data:
             fields.update(date=data["date"], duration=data["duration"], clear_times=True)
         else:
-            start = dt.datetime.combine(data["date"], data["start_time"], user_zone)
-            end = dt.datetime.combine(data["date"], data["end_time"], user_zone)
+            start = dt.datetime.combine(data["date"], data["start_time"])
+            end = dt.datetime.combine(data["date"], data["end_time"])
             if end <= start:
                 # "22:00 to 01:00" runs past midnight.
                 end += dt.timedelta(days=1)

@@ -168,11 +168,10 @@ def day_view(request, slug, day):
     membership = tracking_membership(request, slug)
     org = request.org
     day = parse_day(day)
-    zone = user_zone(request.user)
     form = EntryForm(request.POST or None, org=org, membership=membership, initial={"date": day})
     if request.method == "POST" and form.is_valid():
         try:
-            entry = actions.create_entry(EntryRules(org, membership), request.user, EntryData(**form.entry_fields(zone)))
+            entry = actions.create_entry(EntryRules(org, membership), request.user, EntryData(**form.entry_fields()))
         except EntryInvalid as exc:
             for name, errors in exc.errors.items():
                 target = name if name in form.fields else None
@@ -215,7 +214,7 @@ def edit_entry(request, slug, uid):
             version = -1
         try:
             entry = actions.update_entry(EntryRules(request.org, membership), entry,
-                                         EntryData(**form.entry_fields(zone)), expected_version=version)
+                                         EntryData(**form.entry_fields()), expected_version=version)
         except EntryInvalid as exc:
             for name, errors in exc.errors.items():
                 for error in errors:
