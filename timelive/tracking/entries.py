@@ -460,9 +460,13 @@ def clean_custom_values(definitions, values: dict, errors) -> dict:
                 errors["custom_fields"].append(f"{definition.label} must be a number.")
         elif definition.field_type == CustomFieldType.DATE:
             try:
-                cleaned[key] = dt.date.fromisoformat(str(value)).isoformat()
+                day = dt.date.fromisoformat(str(value))
             except ValueError:
                 errors["custom_fields"].append(f"{definition.label} must be a date like 2026-01-31.")
+            else:
+                if day_problem(day):
+                    errors["custom_fields"].append(f"{definition.label}: {day_problem(day)}")
+                cleaned[key] = day.isoformat()
         elif definition.field_type == CustomFieldType.CHOICE:
             if str(value) not in definition.choices:
                 errors["custom_fields"].append(f"{definition.label} must be one of: {', '.join(definition.choices)}.")

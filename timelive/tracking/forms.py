@@ -4,7 +4,7 @@ from django import forms
 from django.db.models import Q
 
 from timelive.lib.durations import DurationError, parse_duration
-from timelive.lib.widgets import DateInput
+from timelive.lib.widgets import DateField
 from timelive.orgs.models import ADMIN_ROLES, EntryMode
 
 from .catalog_forms import add_custom_fields, clean_custom_fields
@@ -51,7 +51,7 @@ def split_choice(value: str) -> tuple[str, str | None]:
 
 class EntryForm(forms.Form):
     project_task = forms.ChoiceField(label="Project and task")
-    date = forms.DateField(widget=DateInput())
+    date = DateField()
     duration = forms.CharField(
         label="Time",
         required=False,
