@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from timelive.lib.dates import day_in_range
 from timelive.lib.durations import DurationError, format_duration, parse_duration
 from timelive.lib.redirects import safe_next
 from timelive.orgs.access import get_entry_for_user, get_membership
@@ -33,10 +34,15 @@ def tracking_membership(request, slug):
 
 
 def parse_day(text: str) -> dt.date:
+    """A day of a URL or parameter; outside TimeLive's date range there is no page (nor any week or
+    period arithmetic that could run off the calendar)."""
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise Http404("Not a date.") from None
+    if not day_in_range(day):
+        raise Http404("Not a day TimeLive keeps.")
+    return day
 
 
 def today_for(user) -> dt.date:
