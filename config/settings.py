@@ -101,6 +101,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "timelive.accounts.middleware.HtmxLoginRedirectMiddleware",
     "timelive.orgs.middleware.OnPremSetupMiddleware",
+    # Last, so the 400 page has the user and organisation; nothing before it reads parameters into the database.
+    "timelive.lib.middleware.RefuseNulMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

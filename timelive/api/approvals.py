@@ -59,7 +59,7 @@ from timelive.tracking.periods import period_bounds
 
 from .errors import INVALID, NOT_AUTHENTICATED, NOT_FOUND_ORG, ApiError, responses
 from .expenses import ExpenseOut, expense_out
-from .schemas import OrgSlug, Page, PageParams, examples
+from .schemas import Day, OrgSlug, Page, PageParams, examples
 
 router = Router(tags=["Approvals"])
 
@@ -69,9 +69,6 @@ SubmissionId = Annotated[str, Path(description="The timesheet submission's id.",
                                    examples=["s4t8m2x9v1zc"])]
 SheetId = Annotated[str, Path(description="The expense sheet's id.", pattern=r"^[0-9a-z]{1,16}$",
                               examples=["e4t8m2x9v1zc"])]
-# The days time may be logged on (as in tracking.entries); outside them there is no period to submit.
-FIRST_DAY, LAST_DAY = dt.date(1990, 1, 1), dt.date(2200, 12, 31)
-Day = Annotated[dt.date, Field(ge=FIRST_DAY, le=LAST_DAY)]
 
 BAD_BODY = "The body is not valid JSON. Code `bad_request`."
 READ_ONLY = " Code `permission_denied`, or `read_only` for an organisation whose trial ended."

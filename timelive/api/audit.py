@@ -18,7 +18,7 @@ from timelive.orgs.models import AuditEvent, AuditLog
 from timelive.tracking.access import get_entry_for_user
 
 from .errors import INVALID, NOT_AUTHENTICATED, NOT_FOUND_ORG, responses
-from .schemas import OrgSlug, Page, PageParams, examples
+from .schemas import Day, OrgSlug, Page, PageParams, examples
 from .time_entries import tracking_membership
 
 router = Router(tags=["Audit trail"])
@@ -66,9 +66,9 @@ class AuditFilters(PageParams):
                               description="Who did it: a person id, or `me`.")
     target_type: str | None = Field(None, max_length=40, pattern=r"^[a-z_]+$", examples=["timeentry"])
     target_id: str | None = Field(None, max_length=40, pattern=r"^[-0-9A-Za-z_]+$")
-    from_: dt.date | None = Field(None, alias="from", description="First day (inclusive), in your time zone.",
+    from_: Day | None = Field(None, alias="from", description="First day (inclusive), in your time zone.",
                                   examples=["2026-11-01"])
-    to: dt.date | None = Field(None, description="Last day (inclusive), in your time zone.", examples=["2026-11-30"])
+    to: Day | None = Field(None, description="Last day (inclusive), in your time zone.", examples=["2026-11-30"])
 
     model_config = examples({"kind": "timesheets", "from": "2026-11-01", "to": "2026-11-30", "limit": 50, "offset": 0})
 

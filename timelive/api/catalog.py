@@ -62,7 +62,7 @@ from timelive.tracking.models import (
 from timelive.tracking.rates import rate_level
 
 from .errors import INVALID, NOT_AUTHENTICATED, NOT_FOUND_ORG, responses
-from .schemas import OrgSlug, Page, PageParams, examples
+from .schemas import Day, OrgSlug, Page, PageParams, examples
 
 router = Router(tags=["Clients, projects and tasks"])
 
@@ -319,8 +319,8 @@ class ProjectPatch(Schema):
     estimated_hours: Annotated[Decimal, Field(ge=0, max_digits=10, decimal_places=2)] | None = None
     estimated_cost: Money | None = None
     fixed_cost: Money | None = None
-    start_date: dt.date | None = None
-    deadline: dt.date | None = None
+    start_date: Day | None = None
+    deadline: Day | None = None
     custom_fields: dict[str, str | int | float | None] | None = Field(
         None, description="Values by field key; keys not sent keep their value, null clears one.")
     model_config = examples({"status": "on_hold"})
@@ -485,7 +485,7 @@ class TaskPatch(Schema):
     status: TaskStatus | None = None
     priority: TaskPriority | None = None
     estimated_hours: Annotated[Decimal, Field(ge=0, max_digits=10, decimal_places=2)] | None = None
-    due_date: dt.date | None = None
+    due_date: Day | None = None
     model_config = examples({"status": "done"})
 
 
@@ -794,8 +794,8 @@ class RateIn(Schema):
     user: Ref | None = Field(None, description="A person: alone, their rate; with `project`, their rate there.")
     project: Ref | None = None
     task: Ref | None = Field(None, description="A task: the rate for everyone on it (no `user`).")
-    valid_from: dt.date | None = None
-    valid_to: dt.date | None = None
+    valid_from: Day | None = None
+    valid_to: Day | None = None
     model_config = examples({"kind": "billing", "amount": "120.00", "currency": "GBP", "project": "p9x2m4c8q1zt"})
 
 

@@ -32,7 +32,7 @@ from timelive.tracking.access import visible_projects
 
 from .catalog import invalid, page_of
 from .errors import INVALID, NOT_AUTHENTICATED, NOT_FOUND_ORG, ApiError, responses
-from .schemas import OrgSlug, Page, PageParams, examples
+from .schemas import Day, OrgSlug, Page, PageParams, examples
 
 router = Router(tags=["Expenses and receipts"])
 
@@ -124,7 +124,7 @@ class ExpenseList(Page):
 
 
 class ExpensePatch(Schema):
-    date: dt.date | None = None
+    date: Day | None = None
     project: Ref | None = Field(None, description="The project's id.")
     expense_code: Ref | None = Field(None, description="The expense code's id (an active one).")
     quantity: Decimal | None = Field(None, gt=0, max_digits=12, decimal_places=2,
@@ -144,7 +144,7 @@ class ExpensePatch(Schema):
 
 
 class ExpenseIn(ExpensePatch):
-    date: dt.date
+    date: Day
     project: Ref = Field(description="The project's id.")
     expense_code: Ref = Field(description="The expense code's id (an active one).")
 
@@ -153,8 +153,8 @@ class ExpenseIn(ExpensePatch):
 
 
 class ExpenseFilters(PageParams):
-    from_: dt.date | None = Field(None, alias="from", description="First day (inclusive).", examples=["2026-03-01"])
-    to: dt.date | None = Field(None, description="Last day (inclusive).", examples=["2026-03-31"])
+    from_: Day | None = Field(None, alias="from", description="First day (inclusive).", examples=["2026-03-01"])
+    to: Day | None = Field(None, description="Last day (inclusive).", examples=["2026-03-31"])
     user: Ref | None = Field(None, description="A person's id, or `me`. Default: everyone you may see.",
                              examples=["me"])
     project: Ref | None = Field(None, description="A project's id.", examples=["p9x2m4c8q1zt"])

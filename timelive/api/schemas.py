@@ -2,8 +2,9 @@ import datetime as dt
 from typing import Annotated
 
 from ninja import Field, Path, Schema
-from pydantic import ConfigDict
+from pydantic import AfterValidator, ConfigDict
 
+from timelive.lib.dates import RANGE_MESSAGE, day_problem, moment_problem
 from timelive.orgs.models import Plan, Role
 
 # An organisation's slug as it appears in its web address. Declaring the shape
@@ -12,6 +13,26 @@ OrgSlug = Annotated[str, Path(
     description="The organisation's slug, as in its web address (`/o/<slug>/`).",
     pattern=r"^[-a-zA-Z0-9_]+$", min_length=1, max_length=50, examples=["acme"],
 )]
+
+
+
+def _day_in_range(value: dt.date) -> dt.date:
+    if day_problem(value):
+        raise ValueError(RANGE_MESSAGE)
+    return value
+
+
+def _moment_in_range(value: dt.datetime) -> dt.datetime:
+    problem = moment_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+# Every date and time the API reads keeps to one range (timelive.lib.dates), so no filter or entry
+# can reach a calendar's end (and overflow) after an offset or a day is added.
+Day = Annotated[dt.date, AfterValidator(_day_in_range)]
+Moment = Annotated[dt.datetime, AfterValidator(_moment_in_range)]
 
 
 def examples(*items: dict) -> ConfigDict:

@@ -17,7 +17,7 @@ from timelive.tracking.entries import EntryData, EntryInvalid, EntryRules, user_
 from timelive.tracking.models import EntryStatus, Tag, TimeEntry, Timer
 
 from .errors import INVALID, NOT_AUTHENTICATED, NOT_FOUND_ORG, ApiError, ErrorOut, responses
-from .schemas import OrgSlug, Page, examples
+from .schemas import Day, Moment, OrgSlug, Page, examples
 
 router = Router(tags=["Time entries and timer"])
 
@@ -88,10 +88,10 @@ class TimeEntryList(Page):
 class TimeEntryIn(Schema):
     project: str = Field(max_length=16, description="The project's id.", examples=["p9x2m4c8q1zt"])
     task: str | None = Field(None, max_length=16, description="The task's id (a task of that project).")
-    date: dt.date | None = Field(None, description="Needed with `duration`; with `start`/`end` it follows the start.")
-    start: dt.datetime | None = Field(None, description="With `end`, instead of `duration`. Without an offset, "
+    date: Day | None = Field(None, description="Needed with `duration`; with `start`/`end` it follows the start.")
+    start: Moment | None = Field(None, description="With `end`, instead of `duration`. Without an offset, "
                                                         "it is read in the person's time zone.")
-    end: dt.datetime | None = None
+    end: Moment | None = None
     duration: int | None = Field(None, ge=0, le=10_000_000, description="Whole seconds (at most 86400).")
     description: str = Field("", max_length=5000)
     billable: bool | None = Field(None, description="Defaults from the project's billing type.")
@@ -106,9 +106,9 @@ class TimeEntryIn(Schema):
 class TimeEntryPatch(Schema):
     project: str | None = Field(None, max_length=16)
     task: str | None = Field(None, max_length=16, description="A task id, or \"\" to clear the task.")
-    date: dt.date | None = None
-    start: dt.datetime | None = None
-    end: dt.datetime | None = None
+    date: Day | None = None
+    start: Moment | None = None
+    end: Moment | None = None
     duration: int | None = Field(None, ge=0, le=10_000_000)
     description: str | None = Field(None, max_length=5000)
     billable: bool | None = None
@@ -120,15 +120,15 @@ class TimeEntryPatch(Schema):
 
 
 class TimeEntryFilters(Schema):
-    from_: dt.date | None = Field(None, alias="from", description="First day (inclusive).", examples=["2026-11-23"])
-    to: dt.date | None = Field(None, description="Last day (inclusive).", examples=["2026-11-29"])
+    from_: Day | None = Field(None, alias="from", description="First day (inclusive).", examples=["2026-11-23"])
+    to: Day | None = Field(None, description="Last day (inclusive).", examples=["2026-11-29"])
     user: str | None = Field(None, max_length=16, description="A person's id, or `me`.")
     project: str | None = Field(None, max_length=16)
     task: str | None = Field(None, max_length=16)
     client: str | None = Field(None, max_length=16)
     billable: bool | None = None
     tags: str | None = Field(None, max_length=500, description="Comma-separated tag names; entries with any of them.")
-    modified_after: dt.datetime | None = Field(None, description="Only entries changed after this time, oldest change "
+    modified_after: Moment | None = Field(None, description="Only entries changed after this time, oldest change "
                                                                   "first: for syncing.")
     limit: int = Field(50, ge=1, le=500)
     offset: int = Field(0, ge=0, le=10_000_000)

@@ -7,7 +7,7 @@ membership's `code`), never by database ids.
 from django import forms
 from django.core.exceptions import ValidationError
 
-from timelive.lib.widgets import DateInput
+from timelive.lib.widgets import DateField, DateInput
 from timelive.orgs.models import Membership, Role
 from timelive.tracking.models import Project
 
@@ -35,8 +35,8 @@ def active_members(org, *, externals=True):
 
 
 class SubmitForm(forms.Form):
-    start = forms.DateField(label="First day", widget=DATE)
-    end = forms.DateField(label="Last day", widget=DATE,
+    start = DateField(label="First day", widget=DATE)
+    end = DateField(label="Last day", widget=DATE,
                           help_text="Submit the whole period, or some of its days (a day is in one timesheet at a time).")
     comment = comment_field(help_text="Optional, for your approvers.")
 
@@ -83,6 +83,7 @@ class ApprovalSettingsForm(forms.ModelForm):
         model = ApprovalSettings
         fields = ["default_path", "lock_submitted", "lock_approved", "locked_before"]
         widgets = {"locked_before": DATE}
+        field_classes = {"locked_before": DateField}
 
     def __init__(self, *args, org, **kwargs):
         super().__init__(*args, **kwargs)

@@ -12,7 +12,7 @@ so the pages and the API answer as they do for any other rule.
 
 from django.db.models import Exists
 
-from .models import ACTIVE_STATUSES, ApprovalSettings, Submission, SubmissionStatus
+from .models import ACTIVE_STATUSES, ApprovalSettings, Submission, SubmissionKind, SubmissionStatus
 
 
 class Locks:
@@ -29,8 +29,9 @@ class Locks:
     def _covering(self, entries):
         users = {e.user_id for e in entries}
         days = [e.date for e in entries]
-        return Submission.objects.filter(org_id=self.org_id, person_id__in=users, status__in=ACTIVE_STATUSES,
-                                         start__lte=max(days), end__gte=min(days))
+        # Only timesheets lock time; an expense sheet locks its own expenses (expenses/forms.py sheet_holding).
+        return Submission.objects.filter(org_id=self.org_id, person_id__in=users, kind=SubmissionKind.TIMESHEET,
+                                         status__in=ACTIVE_STATUSES, start__lte=max(days), end__gte=min(days))
 
     def _load(self, covering=None):
         rows = ApprovalSettings.objects.filter(org_id=self.org_id).only(

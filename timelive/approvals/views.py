@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from timelive.expenses.models import EDITABLE_STATUSES, Expense
+from timelive.lib.dates import day_in_range
 from timelive.orgs.access import get_admin_membership, get_member_for_user, get_membership
 from timelive.orgs.models import Membership
 from timelive.tracking.entries import user_zone
@@ -92,10 +93,15 @@ def waiting_on(org, user):
 
 
 def parse_day(text: str) -> dt.date:
+    """A day of a URL or parameter; outside TimeLive's date range there is no page (nor any week or
+    period arithmetic that could run off the calendar)."""
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise Http404("Not a date.") from None
+    if not day_in_range(day):
+        raise Http404("Not a day TimeLive keeps.")
+    return day
 
 
 # The inbox

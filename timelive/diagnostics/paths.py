@@ -47,7 +47,8 @@ def _masked_unresolved(path: str) -> str:
 
 
 def loggable_path(request) -> str:
-    path = request.path
+    # A NUL (refused with 404 anyway) cannot be stored in PostgreSQL text.
+    path = request.path.replace("\x00", "")
     match = getattr(request, "resolver_match", None)
     if match is None and not path.endswith("/"):
         # A URL without its final slash is redirected to the one with it (APPEND_SLASH): mask it alike.

@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
+from timelive.lib.widgets import DateField
 from timelive.tracking.catalog_forms import DATE, MultipleFileField
 from timelive.tracking.models import OPEN_PROJECT_STATUSES
 
@@ -57,6 +58,7 @@ class ExpenseForm(forms.ModelForm):
         fields = ["date", "project", "expense_code", "quantity", "amount", "currency", "tax_code", "payment_method",
                   "description", "billable", "reimbursable"]
         widgets = {"date": DATE, "description": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"date": DateField}
         help_texts = {"reimbursable": "Paid from your own pocket: the organisation pays you back.",
                       "billable": "To be charged to the client."}
 
@@ -142,8 +144,8 @@ def sheet_holding(expense):
 class PeriodForm(forms.Form):
     """The period of an expense list: from and to (both included)."""
 
-    start = forms.DateField(required=False, widget=DATE, label="From")
-    end = forms.DateField(required=False, widget=DATE, label="To")
+    start = DateField(required=False, widget=DATE, label="From")
+    end = DateField(required=False, widget=DATE, label="To")
     who = forms.CharField(required=False, max_length=20)
 
     def clean(self):
@@ -220,6 +222,7 @@ class ExchangeRateForm(forms.ModelForm):
         model = ExchangeRate
         fields = ["currency", "rate", "effective_date"]
         widgets = {"effective_date": DATE}
+        field_classes = {"effective_date": DateField}
 
     def __init__(self, *args, org, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,13 +1,16 @@
 """Durations: whole seconds inside, `h:mm` for people, many ways to type them."""
 
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 MAX_DAY_SECONDS = 24 * 3600
 
 _HM = re.compile(r"^(?P<h>\d{1,3}):(?P<m>\d{1,2})(?::(?P<s>\d{1,2}))?$")
 _UNITS = re.compile(
-    r"(?P<num>\d{1,6}(?:[.,]\d+)?)\s*(?P<unit>hours|hour|hrs|hr|h|minutes|minute|mins|min|m|seconds|second|secs|sec|s)\b", re.I
+    r"(?P<num>\d{1,6}(?:[.,]\d+)?)\s*"
+    # A unit ends where the letters do, so "2h30m" reads as two parts.
+    r"(?P<unit>hours|hour|hrs|hr|h|minutes|minute|mins|min|m|seconds|second|secs|sec|s)(?![a-z])",
+    re.I,
 )
 # "3h20" means three hours twenty.
 _H_THEN_M = re.compile(r"^(?P<h>\d{1,3})\s*h\s*(?P<m>\d{1,2})$")
@@ -21,8 +24,13 @@ class DurationError(ValueError):
 
 
 def parse_duration(text: str) -> int:
-    """Seconds in "2:30", "2.5h", "2,5", "150m", "1h 30m", "90 min" or "2" (hours).
+    """Seconds in "2:30", "2.5h", "2,5", "150m", "1h 30m", "90 min" or "2" (hours): always whole minutes.
 
+    One rule for every form: minutes beside hours go up to 59 ("1:75" and "2h 75m"
+    are refused alike; "75m" alone is fine); seconds are refused, since time is kept
+    and shown in whole minutes (":00" seconds, as other tools write h:mm:ss, lose
+    nothing and pass); decimal hours or minutes round to the nearest minute, and
+    what rounds to nothing is refused rather than read as 0.
     Raises DurationError with a message for people.
     """
     value = (text or "").strip().lower()
@@ -32,30 +40,48 @@ def parse_duration(text: str) -> int:
         raise DurationError("A duration cannot be negative.")
     match = _HM.match(value)
     if match:
-        minutes = int(match["m"])
-        seconds = int(match["s"] or 0)
-        if minutes > 59 or seconds > 59:
-            raise DurationError("Minutes and seconds go up to 59, as in 1:45.")
-        return _capped(int(match["h"]) * 3600 + minutes * 60 + seconds)
+        if match["s"] is not None and int(match["s"]) != 0:
+            raise DurationError(_NO_SECONDS)
+        return _capped(_minutes(int(match["h"]), Decimal(match["m"])) * 60)
     match = _H_THEN_M.match(value)
     if match:
-        if int(match["m"]) > 59:
-            raise DurationError("Minutes go up to 59, as in 3h45.")
-        return _capped(int(match["h"]) * 3600 + int(match["m"]) * 60)
+        return _capped(_minutes(int(match["h"]), Decimal(match["m"])) * 60)
     if _UNITS.search(value):
         rest = _UNITS.sub("", value).strip()
         if rest:
             raise DurationError(f"“{text}” is not a duration we understand. Try 1:30, 1.5h or 90m.")
-        total = Decimal(0)
+        parts = {}
         for part in _UNITS.finditer(value):
-            number = Decimal(part["num"].replace(",", "."))
             unit = part["unit"][0]
-            total += number * {"h": 3600, "m": 60, "s": 1}[unit]
-        return _capped(int(total.to_integral_value()))
+            if unit == "s":
+                raise DurationError(_NO_SECONDS)
+            if unit in parts:
+                raise DurationError("Give hours and minutes once each, as in 1h 30m.")
+            parts[unit] = Decimal(part["num"].replace(",", "."))
+        if "h" in parts and "m" in parts:
+            return _capped(_minutes(parts["h"], parts["m"]) * 60)
+        return _capped(_rounded_minutes(parts.get("h", 0) * 60 + parts.get("m", 0)) * 60)
     if not _DECIMAL.match(value):
         raise DurationError(f"“{text}” is not a duration we understand. Try 1:30, 1.5h or 90m.")
-    hours = Decimal(value.replace(",", "."))
-    return _capped(int((hours * 3600).to_integral_value()))
+    return _capped(_rounded_minutes(Decimal(value.replace(",", ".")) * 60) * 60)
+
+
+_NO_SECONDS = "Time is kept in whole minutes: leave out the seconds, as in 1:30 or 90m."
+
+
+def _minutes(hours, minutes: Decimal) -> int:
+    """Hours and the minutes beside them (under 60), in whole minutes."""
+    if minutes >= 60:
+        raise DurationError("Minutes go up to 59 beside hours, as in 1:45 or 1h 45m (or write 105m).")
+    return _rounded_minutes(Decimal(hours) * 60 + minutes)
+
+
+def _rounded_minutes(minutes: Decimal) -> int:
+    """To the nearest whole minute (half up); more than zero that rounds to zero is refused."""
+    whole = int(minutes.to_integral_value(rounding=ROUND_HALF_UP))
+    if whole == 0 and minutes > 0:
+        raise DurationError("That is less than a minute: time is kept in whole minutes.")
+    return whole
 
 
 def _capped(seconds: int) -> int:

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 
 from timelive.accounts.forms import PASSWORD_HELP, NewPasswordMixin, email_taken
 from timelive.accounts.models import User, normalize_email
-from timelive.lib.widgets import DateInput
+from timelive.lib.widgets import DateField
 from timelive.lib.zones import CURRENCIES, time_zone_choices
 
 from .history import EVENT_GROUPS, TARGET_TYPES
@@ -78,8 +78,8 @@ class AuditFilterForm(forms.Form):
                                    empty_label="Anyone")
     target_type = forms.ChoiceField(label="Target", required=False,
                                     choices=[("", "Anything")] + list(TARGET_TYPES.items()))
-    date_from = forms.DateField(label="From", required=False, widget=DateInput())
-    date_to = forms.DateField(label="To", required=False, widget=DateInput())
+    date_from = DateField(label="From", required=False)
+    date_to = DateField(label="To", required=False)
 
     def __init__(self, *args, org=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from timelive.approvals.locking import Locks
 from timelive.lib.bulk import bulk_insert
+from timelive.lib.zones import start_of_day
 from timelive.orgs.access import lock_member
 from timelive.orgs.actions import audit, json_value
 from timelive.orgs.history import ENTRY_TARGET, audit_row, field_changes, write_rows
@@ -333,11 +334,12 @@ def bulk_create_entries(rules: EntryRules, user_for, items: list[tuple[str, Entr
 
 
 def _midnights_between(start: dt.datetime, end: dt.datetime, zone) -> list[dt.datetime]:
-    """Local midnights strictly between start and end, as aware times."""
+    """Local midnights strictly between start and end, in UTC (so a day's piece lasts what it really
+    lasted, and the 24-hour cap adds real hours, across a daylight-saving change too)."""
     cuts = []
     day = start.astimezone(zone).date() + dt.timedelta(days=1)
     while True:
-        midnight = dt.datetime.combine(day, dt.time.min, zone)
+        midnight = start_of_day(day, zone)
         if midnight >= end:
             return cuts
         cuts.append(midnight)

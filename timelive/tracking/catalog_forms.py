@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from timelive.accounts.models import User
-from timelive.lib.widgets import DateInput
+from timelive.lib.widgets import DateField, DateInput
 from timelive.orgs.models import STAFF_ROLES, Organization, TimesheetPeriod
 
 from .entries import clean_custom_values
@@ -208,6 +208,7 @@ class ProjectForm(ProjectNameAndCode, forms.ModelForm):
                   "team_lead", "members", "is_public", "is_template", "estimated_hours", "estimated_cost", "fixed_cost",
                   "start_date", "deadline"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3}), "start_date": DATE, "deadline": DATE}
+        field_classes = {"start_date": DateField, "deadline": DateField}
         help_texts = {"code": "Your own short code, e.g. ACME-042. Unique in the organisation.",
                       "is_template": "A model for new projects: copy it with its tasks, milestones and members."}
         labels = {"is_template": "Template"}
@@ -292,7 +293,7 @@ class ProjectMemberForm(forms.Form):
 class CopyProjectForm(ProjectNameAndCode, forms.Form):
     name = forms.CharField(max_length=200)
     code = forms.CharField(max_length=40, required=False)
-    start_date = forms.DateField(required=False, widget=DATE,
+    start_date = DateField(required=False, widget=DATE,
                                  help_text="Task due dates and milestones move by as much as the start date does.")
 
     def __init__(self, *args, org, **kwargs):
@@ -306,6 +307,7 @@ class MilestoneForm(forms.ModelForm):
         model = Milestone
         fields = ["name", "due_date", "is_done"]
         widgets = {"due_date": DATE}
+        field_classes = {"due_date": DateField}
         labels = {"is_done": "Done"}
 
 
@@ -326,6 +328,7 @@ class TaskForm(forms.ModelForm):
         fields = ["name", "description", "parent", "milestone", "assignees", "status", "priority", "estimated_hours",
                   "due_date"]
         widgets = {"description": forms.Textarea(attrs={"rows": 4}), "due_date": DATE}
+        field_classes = {"due_date": DateField}
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
@@ -420,6 +423,7 @@ class TrackingSettingsForm(forms.ModelForm):
         model = Organization
         fields = ["entry_mode", "allow_overlap", "timer_midnight", "timesheet_period", "period_anchor", "managed_tags"]
         widgets = {"period_anchor": DATE}
+        field_classes = {"period_anchor": DateField}
         labels = {"period_anchor": "First day of a two-week period"}
         help_texts = {"period_anchor": "Needed for two-week timesheets."}
 
@@ -533,6 +537,7 @@ class RateForm(forms.ModelForm):
         model = Rate
         fields = ["kind", "level", "amount", "currency", "user", "project", "task", "valid_from", "valid_to"]
         widgets = {"valid_from": DATE, "valid_to": DATE}
+        field_classes = {"valid_from": DateField, "valid_to": DateField}
         labels = {"valid_from": "From", "valid_to": "To"}
         help_texts = {"valid_from": "Empty: since always.", "valid_to": "Inclusive. Empty: until further notice."}
 
@@ -599,8 +604,8 @@ class RateForm(forms.ModelForm):
 
 
 class RepriceForm(forms.Form):
-    date_from = forms.DateField(label="From", widget=DATE)
-    date_to = forms.DateField(label="To", widget=DATE)
+    date_from = DateField(label="From", widget=DATE)
+    date_to = DateField(label="To", widget=DATE)
     project = forms.ModelChoiceField(Project.objects.none(), to_field_name="uid", required=False,
                                      empty_label="All projects")
     person = forms.ModelChoiceField(User.objects.none(), to_field_name="code", required=False,

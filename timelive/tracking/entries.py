@@ -18,7 +18,9 @@ from django.utils import timezone
 
 from timelive.approvals.locking import Locks
 from timelive.lib.codes import ALPHABET
+from timelive.lib.dates import day_problem, moment_problem
 from timelive.lib.durations import MAX_DAY_SECONDS, format_duration
+from timelive.lib.zones import NonExistentTime, localize, seconds_between
 from timelive.orgs.models import ADMIN_ROLES, Role
 
 from .models import (
@@ -121,9 +123,11 @@ def local_day(moment: dt.datetime, user) -> dt.date:
 
 
 def make_aware_for(user, moment: dt.datetime) -> dt.datetime:
-    """A time without an offset is read in the person's own time zone."""
+    """A time without an offset is read in the person's own time zone: a repeated local time
+    (clocks going back) is its first occurrence, a skipped one raises NonExistentTime. A time
+    with an offset is exact. Precondition: the moment is in range (timelive.lib.dates)."""
     if timezone.is_naive(moment):
-        return moment.replace(tzinfo=user_zone(user))
+        return localize(moment, user_zone(user))
     return moment
 
 
@@ -291,17 +295,34 @@ class EntryRules:
             if data.start is None or data.end is None:
                 errors["end" if data.start else "start"].append("Give both a start and an end time.")
                 return
-            start, end = make_aware_for(user, data.start), make_aware_for(user, data.end)
-            if end <= start:
+            moments = {}
+            for name in ("start", "end"):
+                moment = getattr(data, name)
+                problem = moment_problem(moment)
+                if not problem:
+                    try:
+                        moments[name] = make_aware_for(user, moment)
+                    except NonExistentTime as exc:
+                        problem = str(exc)
+                if problem:
+                    errors[name].append(problem)
+            if len(moments) < 2:
+                return
+            start, end = moments["start"], moments["end"]
+            # In UTC: the same zone on both sides would subtract wall clocks, across a daylight-saving change too.
+            seconds = seconds_between(start, end)
+            if seconds <= 0:
                 errors["end"].append("The end must be after the start.")
                 return
-            seconds = int((end - start).total_seconds())
             if seconds > MAX_DAY_SECONDS:
                 errors["end"].append("One entry can be at most 24 hours long.")
                 return
+            start, end = start.astimezone(dt.UTC), end.astimezone(dt.UTC)
             entry.start, entry.end, entry.duration = start, end, seconds
             entry.date = local_day(start, user)
-            if data.date is not None and data.date != entry.date:
+            if day_problem(entry.date):
+                errors["start"].append(day_problem(entry.date))
+            elif data.date is not None and data.date != entry.date:
                 errors["date"].append("The date must be the day the entry starts, in your time zone.")
             return
         if data.duration is not None:
@@ -319,8 +340,8 @@ class EntryRules:
         if data.date is not None:
             if entry.start is not None and data.date != entry.date:
                 errors["date"].append("A timed entry's date follows its start time.")
-            elif data.date.year < 1990 or data.date.year > 2200:
-                errors["date"].append("Choose a date between 1990 and 2200.")
+            elif day_problem(data.date):
+                errors["date"].append(day_problem(data.date))
             else:
                 entry.date = data.date
         elif is_new:
@@ -439,9 +460,13 @@ def clean_custom_values(definitions, values: dict, errors) -> dict:
                 errors["custom_fields"].append(f"{definition.label} must be a number.")
         elif definition.field_type == CustomFieldType.DATE:
             try:
-                cleaned[key] = dt.date.fromisoformat(str(value)).isoformat()
+                day = dt.date.fromisoformat(str(value))
             except ValueError:
                 errors["custom_fields"].append(f"{definition.label} must be a date like 2026-01-31.")
+            else:
+                if day_problem(day):
+                    errors["custom_fields"].append(f"{definition.label}: {day_problem(day)}")
+                cleaned[key] = day.isoformat()
         elif definition.field_type == CustomFieldType.CHOICE:
             if str(value) not in definition.choices:
                 errors["custom_fields"].append(f"{definition.label} must be one of: {', '.join(definition.choices)}.")

@@ -4,7 +4,7 @@ from django import forms
 from django.db.models import Q
 
 from timelive.lib.durations import DurationError, parse_duration
-from timelive.lib.widgets import DateInput
+from timelive.lib.widgets import DateField
 from timelive.orgs.models import ADMIN_ROLES, EntryMode
 
 from .catalog_forms import add_custom_fields, clean_custom_fields
@@ -54,7 +54,7 @@ def split_choice(value: str) -> tuple[str, str | None]:
 
 class EntryForm(forms.Form):
     project_task = forms.ChoiceField(label="Project and task")
-    date = forms.DateField(widget=DateInput())
+    date = DateField()
     duration = forms.CharField(
         label="Time",
         required=False,
@@ -97,7 +97,8 @@ class EntryForm(forms.Form):
         self.custom_values = clean_custom_fields(self, self.definitions)
         return data
 
-    def entry_fields(self, user_zone) -> dict:
+    def entry_fields(self) -> dict:
+        """EntryData fields; times are wall-clock times, read in the person's zone by EntryRules."""
         data = self.cleaned_data
         project, task = split_choice(data["project_task"])
         fields = {
@@ -113,8 +114,8 @@ class EntryForm(forms.Form):
         if "duration" in data:
             fields.update(date=data["date"], duration=data["duration"], clear_times=True)
         else:
-            start = dt.datetime.combine(data["date"], data["start_time"], user_zone)
-            end = dt.datetime.combine(data["date"], data["end_time"], user_zone)
+            start = dt.datetime.combine(data["date"], data["start_time"])
+            end = dt.datetime.combine(data["date"], data["end_time"])
             if end <= start:
                 # "22:00 to 01:00" runs past midnight.
                 end += dt.timedelta(days=1)

@@ -50,8 +50,10 @@ class OrgDetailTestCase(ApiTestCase):
 
     def test_it_rejects_a_malformed_slug(self):
         _, secret = self.make_token(self.alice)
-        for slug in ["a%20b", "a%00b", "x" * 51]:
+        for slug in ["a%20b", "x" * 51]:
             self.assertError(self.api_get(f"/api/v1/orgs/{slug}", secret), 422, "invalid")
+        # A NUL in any path is refused before routing (timelive.lib.middleware): there is no such resource.
+        self.assertError(self.api_get("/api/v1/orgs/a%00b", secret), 404, "not_found")
 
     def test_it_requires_credentials(self):
         self.assertError(self.api_get("/api/v1/orgs/alpha"), 401, "not_authenticated")

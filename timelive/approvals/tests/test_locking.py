@@ -144,3 +144,54 @@ class LockedApiTestCase(ApiTestCase, ApprovalTestCase):
         self.assertIn("waiting for approval", results["a"]["errors"]["__all__"][0])
         self.assertEqual(TimeEntry.objects.get(pk=entry.pk).duration, 3600)
         self.assertEqual(TimeEntry.objects.count(), 2)
+
+
+class ExpenseSheetsDoNotLockTimeTestCase(ApiTestCase, ApprovalTestCase):
+    """An expense sheet locks its expenses, never the person's time: time locks come from timesheets only."""
+
+    def setUp(self):
+        from timelive.expenses.tests.helpers import make_code, make_expense
+
+        set_default_path(self.org, None)  # approved at once
+        make_expense(self.org, self.bob, self.project, make_code(self.org), day=MONDAY)
+        from ..actions import do_submit_expense_sheet
+
+        self.sheet = do_submit_expense_sheet(self.org, self.bob, MONDAY, SUNDAY, acting_user=self.bob)
+        _, self.secret = self.make_token(self.bob)
+
+    def test_time_in_a_week_with_an_approved_expense_sheet_stays_open(self):
+        self.assertEqual(self.sheet.status, "approved")
+        entry = self.log(self.bob, MONDAY, 3600)
+        self.login(self.bob)
+        # The week grid.
+        r = self.client.post("/o/alpha/timesheet/cell/", {"project": self.project.uid, "date": MONDAY, "value": "2:00",
+                                                          "signature": f"3600.1.1.{entry.pk}"}, HTTP_HX_REQUEST="true")
+        self.assertEqual(r.status_code, 200)
+        self.assertEqual(TimeEntry.objects.get(pk=entry.pk).duration, 7200)
+        # The API: a new entry and a change.
+        r = self.client.post(API, json.dumps({"project": self.project.uid, "date": str(MONDAY + dt.timedelta(days=1)),
+                                              "duration": 600}), content_type="application/json",
+                             headers={"Authorization": f"Bearer {self.secret}"})
+        self.assertEqual(r.status_code, 201, r.content)
+        r = self.client.patch(f"{API}/{entry.uid}", json.dumps({"duration": 60}), content_type="application/json",
+                              headers={"Authorization": f"Bearer {self.secret}"})
+        self.assertEqual(r.status_code, 200, r.content)
+        # The timer.
+        start = dt.datetime(2026, 3, 4, 9, tzinfo=dt.UTC)
+        Timer.objects.create(user=self.bob, org=self.org, project=self.project, started_at=start)
+        made = stop_timer(rules_for(self.bob, self.org), self.bob, now=start + dt.timedelta(hours=1))
+        self.assertEqual([e.duration for e in made], [3600])
+        # The week still offers its timesheet for approval.
+        self.assertContains(self.client.get(f"/o/alpha/timesheet/{MONDAY}/"), "Submit this period for approval")
+
+    def test_a_timesheet_of_the_same_week_still_locks_its_time(self):
+        entry = self.log(self.bob, MONDAY, 3600)
+        do_submit_timesheet(self.org, self.bob, MONDAY, SUNDAY, acting_user=self.bob)
+        with self.assertRaisesMessage(EntryInvalid, "in a timesheet that is approved"):
+            create_entry(rules_for(self.bob, self.org), self.bob,
+                         EntryData(project=self.project, date=MONDAY + dt.timedelta(days=1), duration=600))
+        entry.refresh_from_db()
+        with self.assertRaisesMessage(Locked, "approved and cannot be changed"):
+            update_entry(rules_for(self.bob, self.org), entry, EntryData(duration=60))
+        self.login(self.bob)
+        self.assertNotContains(self.client.get(f"/o/alpha/timesheet/{MONDAY}/"), "Submit this period for approval")

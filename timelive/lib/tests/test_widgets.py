@@ -40,3 +40,22 @@ class DateWidgetTestCase(SimpleTestCase):
         # The day view's and the entry edit's date are among them.
         self.assertIn("timelive.tracking.forms.EntryForm.date", checked)
         self.assertGreater(len(checked), 8)
+
+
+def test_date_fields_keep_to_the_range_and_tell_the_browser():
+    import datetime as dt
+
+    from django import forms as django_forms
+
+    from timelive.lib.widgets import DateField
+
+    class F(django_forms.Form):
+        day = DateField()
+
+    for text, day in (("1990-01-01", dt.date(1990, 1, 1)), ("2200-12-31", dt.date(2200, 12, 31))):
+        form = F({"day": text})
+        assert form.is_valid() and form.cleaned_data["day"] == day
+    form = F({"day": "9999-12-31"})
+    assert not form.is_valid()
+    assert form.errors["day"] == ["Choose a date between 1 Jan 1990 and 31 Dec 2200."]
+    assert 'min="1990-01-01"' in str(form["day"]) and 'max="2200-12-31"' in str(form["day"])

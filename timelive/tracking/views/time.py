@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import push_url
 
 from timelive.approvals.locking import Locks
+from timelive.lib.dates import day_in_range
 from timelive.lib.durations import DurationError, format_duration, parse_duration
 from timelive.lib.redirects import safe_next
 from timelive.orgs.access import get_membership
@@ -37,10 +38,15 @@ def tracking_membership(request, slug):
 
 
 def parse_day(text: str) -> dt.date:
+    """A day of a URL or parameter; outside TimeLive's date range there is no page (nor any week or
+    period arithmetic that could run off the calendar)."""
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise Http404("Not a date.") from None
+    if not day_in_range(day):
+        raise Http404("Not a day TimeLive keeps.")
+    return day
 
 
 def today_for(user) -> dt.date:
@@ -281,11 +287,10 @@ def day_view(request, slug, day):
     membership = tracking_membership(request, slug)
     org = request.org
     day = parse_day(day)
-    zone = user_zone(request.user)
     form = EntryForm(request.POST or None, org=org, membership=membership, initial={"date": day})
     if request.method == "POST" and form.is_valid():
         try:
-            entry = actions.create_entry(EntryRules(org, membership), request.user, EntryData(**form.entry_fields(zone)))
+            entry = actions.create_entry(EntryRules(org, membership), request.user, EntryData(**form.entry_fields()))
         except EntryInvalid as exc:
             for name, errors in exc.errors.items():
                 target = name if name in form.fields else None
@@ -333,7 +338,7 @@ def edit_entry(request, slug, uid):
             version = -1
         try:
             entry = actions.update_entry(EntryRules(request.org, membership), entry,
-                                         EntryData(**form.entry_fields(zone)), expected_version=version)
+                                         EntryData(**form.entry_fields()), expected_version=version)
         except EntryInvalid as exc:
             for name, errors in exc.errors.items():
                 for error in errors:
