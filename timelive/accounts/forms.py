@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import password_validation
+from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
 from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
 from django.core.exceptions import ValidationError
 
@@ -181,3 +182,11 @@ class PasswordResetForm(DjangoPasswordResetForm):
         from timelive.notifications.mail import queue_mail
 
         queue_mail(to_email, "Reset your TimeLive password", "password_reset", context)
+
+
+class PasswordChangeForm(DjangoPasswordChangeForm):
+    # A token minted by whoever knew the old password would outlive the change.
+    revoke_tokens = forms.BooleanField(
+        label="Also revoke my API tokens", required=False, initial=True,
+        help_text="Scripts using them stop working until you create new tokens.",
+    )
