@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from timelive.lib.durations import DurationError, format_duration, parse_duration
 from timelive.lib.redirects import safe_next
-from timelive.orgs.access import get_entry_for_user, get_membership
+from timelive.orgs.access import get_entry_for_user, get_membership, visible_projects
 from timelive.orgs.history import ENTRY_TARGET, HISTORY_LIMIT, history_for, history_items
 from timelive.orgs.models import EntryMode
 from timelive.privacy.processing import ProcessingRestricted
@@ -20,7 +20,7 @@ from .. import actions
 from ..entries import EntryData, EntryInvalid, EntryRules, user_zone
 from ..forms import EntryForm, TimerForm, project_task_choices, split_choice
 from ..grid import build_week, set_cell_total
-from ..models import Project, Task, TimeEntry, Timer
+from ..models import Task, TimeEntry, Timer
 from ..periods import period_bounds, week_start
 
 
@@ -56,13 +56,16 @@ def timesheet(request, slug):
     return redirect("tracking:week", slug=slug, day=week_start(today_for(request.user), request.org.week_start).isoformat())
 
 
-def _extra_rows(org, values) -> list:
-    """(project, task) pairs named as "projectuid:taskuid" in `values`, in this organisation."""
+def _extra_rows(request, values) -> list:
+    """(project, task) pairs named as "projectuid:taskuid" in `values`, among the projects the requester
+    may see: a private project's name is no business of those outside it."""
     wanted = [split_choice(v) for v in values if v]
     if not wanted:
         return []
-    projects = {p.uid: p for p in Project.objects.filter(org=org, uid__in=[p for p, _ in wanted])}
-    tasks = {t.uid: t for t in Task.objects.filter(org=org, uid__in=[t for _, t in wanted if t])}
+    visible = visible_projects(request)
+    projects = {p.uid: p for p in visible.filter(uid__in=[p for p, _ in wanted])}
+    tasks = {t.uid: t for t in Task.objects.filter(org=request.org, project__in=visible,
+                                                    uid__in=[t for _, t in wanted if t])}
     rows = []
     for project_uid, task_uid in wanted:
         project = projects.get(project_uid)
@@ -86,7 +89,7 @@ def week(request, slug, day):
         extra += [f"{r.project.uid}:{r.task.uid if r.task else ''}" for r in previous.rows]
         if not previous.rows:
             messages.info(request, "Last week has no rows to copy.")
-    grid = build_week(org, request.user, start, _extra_rows(org, extra))
+    grid = build_week(org, request.user, start, _extra_rows(request, extra))
     period = period_bounds(org, start)
     context = {
         "grid": grid,
@@ -112,9 +115,10 @@ def week_row(request, slug):
     day = parse_day(request.GET.get("week", ""))
     # The form also carries the rows added before; the new one is the last.
     added = request.GET.getlist("add")
-    pairs = _extra_rows(request.org, added[-1:])
+    pairs = _extra_rows(request, added[-1:])
     if not pairs:
-        return render(request, "tracking/week.html#row_error", {"message": "Choose a project."}, status=422)
+        message = "No such project." if any(added[-1:]) else "Choose a project."
+        return render(request, "tracking/week.html#row_error", {"message": message}, status=422)
     grid = build_week(request.org, request.user, day, pairs)
     row = next(r for r in grid.rows if r.project.id == pairs[0][0].id and r.task == pairs[0][1])
     return render(request, "tracking/week.html#new_row", {"row": row, "grid": grid,
@@ -128,7 +132,7 @@ def week_cell(request, slug):
     membership = tracking_membership(request, slug)
     org = request.org
     project_uid, task_uid = request.POST.get("project", ""), request.POST.get("task") or None
-    pairs = _extra_rows(org, [f"{project_uid}:{task_uid or ''}"])
+    pairs = _extra_rows(request, [f"{project_uid}:{task_uid or ''}"])
     day = parse_day(request.POST.get("date", ""))
     if not pairs:
         raise Http404
