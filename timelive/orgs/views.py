@@ -251,6 +251,7 @@ def restore_member(request, slug, code):
 def invite(request, slug):
     membership = get_admin_membership(request, slug)
     form = InviteForm(request.POST, can_invite_owner=membership.is_owner)
+    status = 400
     if not request.user.is_email_verified:
         form.add_error(None, "Please confirm your own email address before inviting others.")
     if form.is_valid():
@@ -258,6 +259,9 @@ def invite(request, slug):
             invitation, _ = actions.do_invite_member(
                 membership.org, form.cleaned_data["email"], form.cleaned_data["role"], acting_user=request.user
             )
+        except actions.InvitationLimitReached as exc:
+            form.add_error(None, str(exc))
+            status = 429
         except actions.ActionError as exc:
             form.add_error("email", str(exc))
         else:
@@ -270,7 +274,7 @@ def invite(request, slug):
         "invite_form": form,
         "roles": Role.choices,
     }
-    return render(request, "orgs/team.html", context, status=400)
+    return render(request, "orgs/team.html", context, status=status)
 
 
 @login_required
