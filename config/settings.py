@@ -1,5 +1,6 @@
 """TimeLive settings. Every value comes from the environment (see README)."""
 
+import os
 import secrets
 from pathlib import Path
 
@@ -149,10 +150,19 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Brute-force counters (timelive/accounts/throttle.py) live in the default cache.
-# Unset: each process's memory, so with several gunicorn workers every worker
-# counts on its own; production sets a shared Redis, e.g. redis://127.0.0.1:6379/1.
+# Brute-force counters (timelive/accounts/throttle.py) live in the default cache,
+# which every web worker must share. Unset: files in var/cache, shared by the
+# processes of one host (a test worker of pytest-xdist gets a folder of its own);
+# several hosts set a shared Redis, e.g. redis://127.0.0.1:6379/1.
 CACHE_URL = env_secret("TIMELIVE_CACHE_URL")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": VAR_DIR / "cache" / (f"test-{os.environ['PYTEST_XDIST_WORKER']}"
+                                         if os.environ.get("PYTEST_XDIST_WORKER") else "default"),
+        "KEY_PREFIX": "timelive",
+    }
+}
 if CACHE_URL:
     if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured(f"TIMELIVE_CACHE_URL must be a redis://, rediss:// or unix:// URL, not {CACHE_URL!r}")
