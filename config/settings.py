@@ -280,7 +280,12 @@ TASKS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # 403s and 404s are logged as one line; server errors keep their traceback.
+    "filters": {"one_line_client_errors": {"()": "timelive.lib.logs.OneLineClientErrors"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "django.request": {"filters": ["one_line_client_errors"]},
+    },
 }
