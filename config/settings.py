@@ -1,5 +1,6 @@
 """TimeLive settings. Every value comes from the environment (see README)."""
 
+import os
 import secrets
 from pathlib import Path
 
@@ -152,10 +153,19 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Brute-force counters (timelive/accounts/throttle.py) live in the default cache.
-# Unset: each process's memory, so with several gunicorn workers every worker
-# counts on its own; production sets a shared Redis, e.g. redis://127.0.0.1:6379/1.
+# Brute-force counters (timelive/accounts/throttle.py) live in the default cache,
+# which every web worker must share. Unset: files in var/cache, shared by the
+# processes of one host (a test worker of pytest-xdist gets a folder of its own);
+# several hosts set a shared Redis, e.g. redis://127.0.0.1:6379/1.
 CACHE_URL = env_secret("TIMELIVE_CACHE_URL")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": VAR_DIR / "cache" / (f"test-{os.environ['PYTEST_XDIST_WORKER']}"
+                                         if os.environ.get("PYTEST_XDIST_WORKER") else "default"),
+        "KEY_PREFIX": "timelive",
+    }
+}
 if CACHE_URL:
     if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured(f"TIMELIVE_CACHE_URL must be a redis://, rediss:// or unix:// URL, not {CACHE_URL!r}")
@@ -239,6 +249,10 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env_str("TIMELIVE_MEDIA_ROOT", str(VAR_DIR / "media")))
+# Receipts, pictures and exports are readable by the server's account only,
+# like var/secret_key (the database file too: timelive/lib/dbfiles.py).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -273,7 +287,12 @@ TASKS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # 403s and 404s are logged as one line; server errors keep their traceback.
+    "filters": {"one_line_client_errors": {"()": "timelive.lib.logs.OneLineClientErrors"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "django.request": {"filters": ["one_line_client_errors"]},
+    },
 }

@@ -11,7 +11,11 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+LOGGING = {
+    "version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"},
+    "filters": LOGGING["filters"],  # noqa: F405
+    "loggers": {"django.request": LOGGING["loggers"]["django.request"]},  # noqa: F405
+}
 
 import tempfile  # noqa: E402
 

@@ -6,4 +6,10 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from django.db.backends.signals import connection_created
+
+        from timelive.lib.dbfiles import private_sqlite_files
+
+        from . import checks, signals  # noqa: F401
+
+        connection_created.connect(private_sqlite_files, dispatch_uid="timelive.private_sqlite_files")

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import password_validation
+from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
 from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
 from django.core.exceptions import ValidationError
 
@@ -8,6 +9,7 @@ from timelive.lib.zones import time_zone_choices
 from .models import User, normalize_email
 from .pictures import process_picture, size_limit_text
 from .throttle import current_password_error
+from .validators import validate_mail_safe_name
 
 PASSWORD_HELP = "At least 8 characters. Long phrases are welcome; no special characters needed."
 EMAIL_TAKEN = "An account with this email already exists. Log in or reset your password."
@@ -34,7 +36,8 @@ class NewPasswordMixin:
 
 class SignUpForm(NewPasswordMixin, forms.Form):
     full_name = forms.CharField(
-        label="Your name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name", "autofocus": True})
+        label="Your name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name", "autofocus": True}),
+        validators=[validate_mail_safe_name],
     )
     email = forms.EmailField(label="Work email", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     password = forms.CharField(
@@ -45,7 +48,8 @@ class SignUpForm(NewPasswordMixin, forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     org_name = forms.CharField(
-        label="Organisation name", max_length=120, widget=forms.TextInput(attrs={"autocomplete": "organization"})
+        label="Organisation name", max_length=120, widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+        validators=[validate_mail_safe_name],
     )
 
     def clean_email(self):
@@ -86,7 +90,8 @@ class NewAccountForm(NewPasswordMixin, forms.Form):
     """Name and password for someone joining by invitation (the email is known)."""
 
     full_name = forms.CharField(
-        label="Your name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name", "autofocus": True})
+        label="Your name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name", "autofocus": True}),
+        validators=[validate_mail_safe_name],
     )
     password = forms.CharField(
         label="Password",
@@ -108,6 +113,10 @@ class NewAccountForm(NewPasswordMixin, forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
+    def clean_full_name(self):
+        validate_mail_safe_name(self.cleaned_data["full_name"])
+        return self.cleaned_data["full_name"]
+
     picture_upload = forms.FileField(
         label="Picture", required=False, widget=forms.FileInput(attrs={"accept": PICTURE_TYPES})
     )
@@ -181,3 +190,11 @@ class PasswordResetForm(DjangoPasswordResetForm):
         from timelive.notifications.mail import queue_mail
 
         queue_mail(to_email, "Reset your TimeLive password", "password_reset", context)
+
+
+class PasswordChangeForm(DjangoPasswordChangeForm):
+    # A token minted by whoever knew the old password would outlive the change.
+    revoke_tokens = forms.BooleanField(
+        label="Also revoke my API tokens", required=False, initial=True,
+        help_text="Scripts using them stop working until you create new tokens.",
+    )

@@ -95,9 +95,41 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self):
         return self.full_name or self.email
 
+    @classmethod
+    def from_db(cls, db, field_names, values, *args, **kwargs):
+        instance = super().from_db(db, field_names, values, *args, **kwargs)
+        instance._stored_identity = (instance.__dict__.get("email"), instance.__dict__.get("full_name"))
+        return instance
+
     def save(self, *args, **kwargs):
         self.email = normalize_email(self.email)
+        former = self._former_identity(kwargs.get("update_fields"))
         super().save(*args, **kwargs)
+        self._stored_identity = (self.email, self.full_name)
+        if former:
+            from .former import record_former_identity
+
+            for kind, value in former:
+                record_former_identity(self, kind, value)
+
+    def _former_identity(self, update_fields) -> list[tuple[str, str]]:
+        """The email and name this save replaces: erasure must find them later in
+        what was written under them (audit labels, mail, invitations)."""
+        if self._state.adding or self.pk is None or self.deleted_at is not None:
+            return []
+        fields = set(update_fields) if update_fields is not None else {"email", "full_name"}
+        if not fields & {"email", "full_name"}:
+            return []
+        stored = getattr(self, "_stored_identity", None)
+        if stored is None or None in stored:
+            stored = User.objects.filter(pk=self.pk).values_list("email", "full_name").first() or (None, None)
+        old_email, old_name = stored
+        former = []
+        if "email" in fields and old_email and normalize_email(old_email) != self.email:
+            former.append((FormerIdentity.Kind.EMAIL, old_email))
+        if "full_name" in fields and old_name and old_name.strip() != (self.full_name or "").strip():
+            former.append((FormerIdentity.Kind.NAME, old_name))
+        return former
 
     def get_full_name(self):
         return self.full_name
@@ -121,6 +153,34 @@ class User(AbstractBaseUser, PermissionsMixin):
     def initials(self) -> str:
         parts = [p for p in self.full_name.split() if p]
         return "".join(p[0] for p in parts[:2]).upper() or self.email[:1].upper()
+
+
+class FormerIdentity(models.Model):
+    """An email address or name the person used before, as a keyed hash only.
+
+    Deletion must also erase what was written under a former address or name
+    (audit labels, mail, invitations); the hash lets the erasers recognise it
+    in that text without this table keeping the value itself. Deleted with the
+    person's erasure.
+    """
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", "email address"
+        NAME = "name", "name"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="former_identities")
+    kind = models.CharField(max_length=5, choices=Kind.choices)
+    # HMAC-SHA256 of the normalised value, keyed from SECRET_KEY (timelive/accounts/former.py).
+    digest = models.CharField(max_length=64)
+    # Names are matched word by word: how many words to compare at once.
+    words = models.PositiveSmallIntegerField(default=1)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "kind", "digest"], name="former_identity_unique")]
+
+    def __str__(self):
+        return f"former {self.kind} of user {self.user_id}"
 
 
 class UserSession(AbstractBaseSession):

@@ -1,12 +1,13 @@
 """The person's own row and their login sessions, in the personal-data registry."""
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from timelive.privacy.core.export_values import row
 from timelive.privacy.core.registry import Mentions, personal_data
 
-from .models import User, UserSession
+from .models import FormerIdentity, User, UserSession
 
 
 def pseudonym_name(user) -> str:
@@ -19,8 +20,28 @@ def pseudonym_email(user) -> str:
 
 
 def mentions(user) -> Mentions:
-    """The person's email and name as they appear in other rows' text, with their pseudonyms."""
-    return Mentions(user, name_to=pseudonym_name(user), email_to=pseudonym_email(user))
+    """The person's email and name, current and former, as they appear in other
+    rows' text, with their pseudonyms. Kept on `user` for the rest of one erasure
+    (finding former values reads many rows)."""
+    key = (user.email, user.full_name)
+    cached = getattr(user, "_mentions", None)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    from timelive.privacy.former import former_values
+
+    emails, names = former_values(user)
+    found = Mentions(user, name_to=pseudonym_name(user), email_to=pseudonym_email(user),
+                     former_emails=emails, former_names=names)
+    user._mentions = (key, found)
+    return found
+
+
+def any_address(user, field: str) -> Q:
+    """A filter for rows whose `field` is one of the person's addresses, current or former (for erasers)."""
+    query = Q(pk__in=[])
+    for address in mentions(user).emails:
+        query |= Q(**{f"{field}__iexact": address})
+    return query
 
 
 def export_profile(user):
@@ -66,4 +87,18 @@ personal_data(
     UserSession, table="sessions", export=export_sessions,
     erase=lambda user: UserSession.objects.filter(user=user).delete(),
     note="Removed: every login session ends.",
+)
+
+
+def export_former_identities(user):
+    # Only keyed hashes are stored: the copy says what kind of value changed, and when.
+    for record in FormerIdentity.objects.filter(user=user).order_by("recorded_at", "id"):
+        yield row(record, "kind", "recorded_at")
+
+
+personal_data(
+    FormerIdentity, table="former_identities", export=export_former_identities,
+    erase=lambda user: FormerIdentity.objects.filter(user=user).delete(), order=90,
+    note="Removed, after the other erasers used it: the keyed hashes of the person's former email addresses and "
+         "names, which let erasure find and remove those values too (in audit labels, mail and invitations).",
 )

@@ -15,6 +15,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from timelive.integrations.actions import do_revoke_all_tokens, revoked_tokens_message
 from timelive.lib.ip import client_ip
 from timelive.lib.redirects import safe_next as lib_safe_next
 
@@ -32,6 +33,7 @@ from .forms import (
     EMAIL_TAKEN_BY_OTHER,
     ChangeEmailForm,
     LoginForm,
+    PasswordChangeForm,
     PasswordResetForm,
     ProfileForm,
     SignUpForm,
@@ -242,6 +244,7 @@ def end_other_sessions_view(request):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = PasswordChangeForm
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:profile")
 
@@ -251,6 +254,11 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         # Other sessions no longer pass the auth hash check; drop them from the list too.
         end_other_sessions(self.request.user, keep_session_key=self.request.session.session_key)
         messages.success(self.request, "Your password is changed. Your other sessions have been ended.")
+        if form.cleaned_data.get("revoke_tokens"):
+            revoked = do_revoke_all_tokens(self.request.user, acting_user=self.request.user,
+                                           why="Your password was changed")
+            if revoked:
+                messages.info(self.request, revoked_tokens_message(revoked))
         return response
 
 
@@ -284,6 +292,10 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         if self.request.user.is_authenticated and self.request.user.pk == form.user.pk:
             logout(self.request)
         end_other_sessions(form.user)
+        # ... and every API token, which whoever knew the old password could have minted.
+        revoked = do_revoke_all_tokens(form.user, acting_user=form.user, why="Your password was reset")
+        if revoked:
+            messages.info(self.request, revoked_tokens_message(revoked))
         return response
 
 

@@ -25,6 +25,13 @@ class BrowserSessionAuth(SessionAuth):
 
     openapi_description = "The session of a person logged in to TimeLive in this browser; changes need the CSRF token."
 
+    def __call__(self, request):
+        # A request that sends a bearer token chose token auth: a wrong token is a
+        # 401, not a CSRF failure of the session it does not use.
+        if request.headers.get("Authorization", "").lower().startswith("bearer "):
+            return None
+        return super().__call__(request)
+
     def authenticate(self, request, key):
         user = super().authenticate(request, key)
         if user is not None:

@@ -12,7 +12,7 @@ from timelive.accounts.personal_data import mentions
 from timelive.privacy.core.export_values import row
 from timelive.privacy.core.registry import personal_data
 
-from .models import MemberApproval, Submission, SubmissionApprover, SubmissionEvent
+from .models import ApprovalTier, MemberApproval, Submission, SubmissionApprover, SubmissionEvent
 
 
 def export_submissions(user):
@@ -96,4 +96,18 @@ personal_data(
     erase=lambda user: MemberApproval.objects.filter(Q(member__user=user) | Q(manager__user=user)).delete(),
     note="Removed: a person's own approval path and manager, and their place as someone's manager; a deleted "
          "account approves nothing any more. Timesheets already submitted keep their history.",
+)
+
+
+def export_approval_steps(user):
+    # Steps of an approval path that name the person among their approvers.
+    tiers = ApprovalTier.objects.filter(people__user=user).select_related("path__org").distinct()
+    for tier in tiers.order_by("path__org__name", "path__title", "position"):
+        yield row(tier, org=tier.path.org.name, path=tier.path.title, step=tier.position, approver="you, by name")
+
+
+personal_data(
+    ApprovalTier, table="approval_steps", export=export_approval_steps,
+    note="Kept, naming the pseudonymised person: an approval path's steps are the organisation's settings, and a "
+         "deleted account (inactive) approves nothing any more; administrators choose other approvers.",
 )

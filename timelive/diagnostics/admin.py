@@ -21,9 +21,9 @@ class StatusClassFilter(admin.SimpleListFilter):
 class RequestRecordAdmin(admin.ModelAdmin):
     """Read-only: rows are written by the middleware and removed only by the purge."""
 
-    list_display = ["at", "method", "path", "status", "duration_ms", "ip", "session_tag"]
+    list_display = ["at", "method", "path", "status", "duration_ms", "ip"]
     list_filter = [StatusClassFilter, "method", "at"]
-    search_fields = ["path", "=ip", "=session_tag"]
+    search_fields = ["path", "=ip"]
     date_hierarchy = "at"
     show_full_result_count = False
 

@@ -6,44 +6,18 @@ them and writes them with one bulk INSERT, and writes what is left at exit.
 """
 
 import atexit
-import datetime as dt
-import hashlib
-import hmac
 import logging
 import threading
 import time
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
-from django.utils.crypto import salted_hmac
 
 logger = logging.getLogger(__name__)
 
 FLUSH_ROWS = 50
 FLUSH_SECONDS = 10.0
-TAG_LENGTH = 16
-COLUMNS = ("at", "method", "path", "status", "duration_ms", "ip", "session_tag")
-
-
-class SessionTagger:
-    """Pseudonymous session tags: HMAC(key of the UTC day, session key), truncated.
-
-    The key is derived from SECRET_KEY and the date, so a session's tag changes
-    at midnight UTC and tags of different days cannot be matched with each other.
-    """
-
-    def __init__(self):
-        # (day, key) in one attribute, so a thread never pairs one day's key with another day.
-        self._current = (None, b"")
-
-    def tag(self, session_key: str | None, day: dt.date) -> str:
-        if not session_key:
-            return ""
-        current_day, key = self._current
-        if day != current_day:
-            key = salted_hmac("timelive.diagnostics.session-tag", day.isoformat(), algorithm="sha256").digest()
-            self._current = (day, key)
-        return hmac.new(key, session_key.encode(), hashlib.sha256).hexdigest()[:TAG_LENGTH]
+COLUMNS = ("at", "method", "path", "status", "duration_ms", "ip")
 
 
 class RequestLog:
@@ -55,7 +29,7 @@ class RequestLog:
         self._lock = threading.Lock()
 
     def add(self, row: tuple) -> None:
-        """Buffer (at, method, path, status, duration_ms, ip, session_tag); write the batch when it is due."""
+        """Buffer (at, method, path, status, duration_ms, ip); write the batch when it is due."""
         now = time.monotonic()
         with self._lock:
             if not self._rows:
@@ -97,15 +71,14 @@ def _insert(rows: list[tuple]) -> None:
     columns = ", ".join(ops.quote_name(name) for name in COLUMNS)
     placeholders = ", ".join(["%s"] * len(COLUMNS))
     params = [
-        (ops.adapt_datetimefield_value(at), method, path, status, duration_ms, ops.adapt_ipaddressfield_value(ip), tag)
-        for at, method, path, status, duration_ms, ip, tag in rows
+        (ops.adapt_datetimefield_value(at), method, path, status, duration_ms, ops.adapt_ipaddressfield_value(ip))
+        for at, method, path, status, duration_ms, ip in rows
     ]
     with connection.cursor() as cursor:
         cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", params)
 
 
 request_log = RequestLog()
-session_tagger = SessionTagger()
 
 
 def _flush_at_exit():

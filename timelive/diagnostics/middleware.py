@@ -5,8 +5,22 @@ from django.utils import timezone
 
 from timelive.lib.ip import client_ip
 
-from .log import request_log, session_tagger
+from .log import request_log
 from .paths import loggable_path
+
+# Authentication pages are never logged: a row there would pair an address with
+# the moment a person logged in, signed up or minted a token.
+UNLOGGED_VIEWS = frozenset({
+    "accounts:login", "accounts:logout", "accounts:signup", "accounts:password_change",
+    "accounts:password_reset", "accounts:password_reset_done", "accounts:password_reset_confirm",
+    "accounts:password_reset_complete",
+    "integrations:tokens", "operator_login", "orgs:accept_invitation", "orgs:setup",
+})
+
+
+def minute(at):
+    """Times to the minute only: exact times could be matched with last_login or session activity."""
+    return at.replace(second=0, microsecond=0)
 
 
 class RequestLogMiddleware:
@@ -25,12 +39,13 @@ class RequestLogMiddleware:
     def __call__(self, request):
         if not settings.TIMELIVE_DIAGNOSTICS or (self.static_prefix and request.path.startswith(self.static_prefix)):
             return self.get_response(request)
-        at = timezone.now()
+        at = minute(timezone.now())
         started = time.perf_counter()
         response = self.get_response(request)
         duration_ms = round((time.perf_counter() - started) * 1000, 3)
-        session = getattr(request, "session", None)
-        tag = session_tagger.tag(session.session_key if session is not None else None, at.date())
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.view_name in UNLOGGED_VIEWS:
+            return response
         request_log.add((at, request.method[:10], loggable_path(request), response.status_code, duration_ms,
-                         client_ip(request), tag))
+                         client_ip(request)))
         return response

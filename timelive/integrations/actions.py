@@ -23,6 +23,29 @@ def do_revoke_token(token, *, acting_user) -> None:
         audit(token.org, acting_user, AuditEvent.TOKEN_REVOKED, token, name=token.name)
 
 
+@transaction.atomic
+def do_revoke_all_tokens(user, *, acting_user, why: str) -> list[str]:
+    """Revoke every usable token of `user` (after a password change or reset) and
+    mail them which. Returns the names of the tokens revoked, sorted."""
+    from timelive.notifications.mail import queue_mail
+
+    tokens = list(ApiToken.objects.select_for_update().filter(user=user, revoked_at=None).select_related("org"))
+    now = timezone.now()
+    for token in tokens:
+        token.revoked_at = now
+        token.save(update_fields=["revoked_at"])
+        audit(token.org, acting_user, AuditEvent.TOKEN_REVOKED, token, name=token.name, why=why)
+    names = sorted(token.name for token in tokens)
+    if names:
+        queue_mail(user.email, "Your TimeLive API tokens were revoked", "tokens_revoked",
+                   {"user": user, "names": names, "why": why})
+    return names
+
+
+def revoked_tokens_message(names: list[str]) -> str:
+    return "API tokens revoked: " + ", ".join(f"“{name}”" for name in names) + "."
+
+
 # Installed integrations: the services an organisation connected, listed for its members.
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from timelive.accounts.throttle import current_password_error
 from timelive.orgs.access import get_admin_membership, user_memberships
 from timelive.orgs.actions import ActionError
 
@@ -25,11 +26,24 @@ class TokenForm(forms.Form):
     name = forms.CharField(max_length=100, help_text="What the token is for, e.g. “Payroll export”.")
     org = forms.ChoiceField(label="Organisation", required=False)
     expires_in = forms.ChoiceField(label="Expires", choices=EXPIRY_CHOICES, required=False)
+    # A token acts as the person without their password: whoever borrows an open
+    # session must not be able to mint one.
+    password = forms.CharField(
+        label="Your password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
 
-    def __init__(self, *args, memberships=(), **kwargs):
+    def __init__(self, *args, memberships=(), user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.orgs = {m.org.slug: m.org for m in memberships}
         self.fields["org"].choices = [("", "All my organisations")] + [(s, o.name) for s, o in self.orgs.items()]
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        error = current_password_error(self.user, password)
+        if error:
+            raise forms.ValidationError(error)
+        return password
 
 
 # The page may show a new secret: no browser or proxy may keep a copy.
@@ -37,14 +51,14 @@ class TokenForm(forms.Form):
 @login_required
 def tokens(request):
     memberships = list(user_memberships(request.user))
-    form = TokenForm(request.POST or None, memberships=memberships)
+    form = TokenForm(request.POST or None, memberships=memberships, user=request.user)
     new_secret = None
     if request.method == "POST" and form.is_valid():
         days = form.cleaned_data["expires_in"]
         expires_at = timezone.now() + dt.timedelta(days=int(days)) if days else None
         org = form.orgs.get(form.cleaned_data["org"]) if form.cleaned_data["org"] else None
         token, new_secret = do_create_token(request.user, form.cleaned_data["name"], org=org, expires_at=expires_at)
-        form = TokenForm(memberships=memberships)
+        form = TokenForm(memberships=memberships, user=request.user)
     user_tokens = ApiToken.objects.filter(user=request.user).select_related("org").order_by("-created_at")
     return render(request, "integrations/tokens.html", {"form": form, "tokens": user_tokens, "new_secret": new_secret},
                   status=400 if form.errors else 200)

@@ -1,6 +1,6 @@
 """Mail sent to the person, or about them, in the personal-data registry."""
 
-from timelive.accounts.personal_data import mentions
+from timelive.accounts.personal_data import any_address, mentions
 from timelive.privacy.core.export_values import row
 from timelive.privacy.core.registry import personal_data
 
@@ -19,10 +19,11 @@ def export_mail(user):
 
 
 def erase_mail(user):
-    mail_to(user).delete()
+    # Mail to any address the person used, the current one and every former one.
+    OutboxEmail.objects.filter(any_address(user, "to")).delete()
+    names = mentions(user)
     # Mail to others that names them ("Bob Example invited you...") stays, with the pseudonyms:
     # deleting it would lose a mail someone else is still waiting for.
-    names = mentions(user)
     if not names:
         return
     for mail in OutboxEmail.objects.filter(names.lookup("subject", "body_text", "body_html")):

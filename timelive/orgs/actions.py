@@ -5,6 +5,7 @@ to go out once the transaction commits.
 """
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
@@ -100,6 +101,61 @@ def do_change_org_plan(org, plan, *, acting_user, trial_ends_at=None) -> None:
     audit(org, acting_user, AuditEvent.ORG_PLAN_CHANGED, org, old=old, new=new)
 
 
+class InvitationLimitReached(ActionError):
+    """Too many invitations in a window; the message says when to try again."""
+
+
+@dataclass(frozen=True)
+class InvitationLimit:
+    scope: str  # "organisation" or "inviter"
+    count: int
+    window: int  # seconds
+
+
+# Every invitation is a mail to an address someone typed: a new trial
+# organisation must not become a way to mail strangers in bulk. Counted from
+# the invitation rows themselves, so every web worker sees the same numbers.
+_SUBSCRIBED_LIMITS = (
+    InvitationLimit("organisation", 100, 3600), InvitationLimit("organisation", 500, 86400),
+    InvitationLimit("inviter", 50, 3600), InvitationLimit("inviter", 200, 86400),
+)
+INVITATION_LIMITS = {
+    Plan.TRIAL: (
+        InvitationLimit("organisation", 10, 3600), InvitationLimit("organisation", 30, 86400),
+        InvitationLimit("inviter", 10, 3600), InvitationLimit("inviter", 30, 86400),
+    ),
+    Plan.SUBSCRIBED: _SUBSCRIBED_LIMITS,
+    Plan.ONPREM: _SUBSCRIBED_LIMITS,
+}
+
+
+def check_invitation_limits(org, inviter, now) -> None:
+    for limit in INVITATION_LIMITS.get(org.plan, _SUBSCRIBED_LIMITS):
+        sent = Invitation.objects.filter(org=org, created_at__gt=now - dt.timedelta(seconds=limit.window))
+        if limit.scope == "inviter":
+            sent = sent.filter(invited_by=inviter)
+        if sent.count() >= limit.count:
+            period = "hour" if limit.window == 3600 else "day"
+            who = f"{org.name} has" if limit.scope == "organisation" else "You have"
+            raise InvitationLimitReached(
+                f"Too many invitations: {who} sent {limit.count} in the last {period}, the most allowed"
+                f"{' during a trial' if org.is_trial else ''}. Please try again later"
+                f"{' (in an hour at most)' if period == 'hour' else ' (tomorrow)'}."
+            )
+
+
+def check_names_for_mail(org, inviter) -> None:
+    """The organisation's and the inviter's names go into the mail: plain names only."""
+    from timelive.accounts.validators import is_mail_safe_name
+
+    if not is_mail_safe_name(org.name):
+        raise ActionError("The organisation's name contains a web address or a line break, which cannot go into "
+                          "an invitation mail. Change it under Settings first.")
+    if not is_mail_safe_name(inviter.full_name):
+        raise ActionError("Your name contains a web address or a line break, which cannot go into an invitation "
+                          "mail. Change it in your profile first.")
+
+
 def invitation_url(token: str) -> str:
     return settings.SITE_URL + reverse("orgs:accept_invitation", args=[token])
 
@@ -113,7 +169,11 @@ def do_invite_member(org, email, role, *, acting_user) -> tuple[Invitation, str]
         raise ActionError(f"{email} is already a member of {org.name}.")
     if role == Role.OWNER and not acting_user_is_owner(org, acting_user):
         raise ActionError("Only an owner can invite another owner.")
+    check_names_for_mail(org, acting_user)
+    # The organisation's row is locked so that invitations sent at once are counted one after another.
+    org = Organization.objects.select_for_update().get(pk=org.pk)
     now = timezone.now()
+    check_invitation_limits(org, acting_user, now)
     Invitation.objects.filter(org=org, email=email).pending().update(revoked_at=now)
     token = new_secret()
     invitation = Invitation.objects.create(

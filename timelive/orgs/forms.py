@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 
 from timelive.accounts.forms import PASSWORD_HELP, NewPasswordMixin, email_taken
 from timelive.accounts.models import User, normalize_email
+from timelive.accounts.validators import validate_mail_safe_name
 from timelive.lib.widgets import DateField
 from timelive.lib.zones import CURRENCIES, time_zone_choices
 
@@ -21,9 +22,14 @@ class OrganizationForm(forms.ModelForm):
         model = Organization
         fields = ["name", "time_zone", "currency", "week_start"]
 
+    def clean_name(self):
+        validate_mail_safe_name(self.cleaned_data["name"])
+        return self.cleaned_data["name"]
+
 
 class NewOrganizationForm(forms.Form):
-    name = forms.CharField(label="Organisation name", max_length=120, widget=forms.TextInput(attrs={"autofocus": True}))
+    name = forms.CharField(label="Organisation name", max_length=120, widget=forms.TextInput(attrs={"autofocus": True}),
+                           validators=[validate_mail_safe_name])
     time_zone = forms.ChoiceField(choices=time_zone_choices, initial="UTC")
     currency = forms.ChoiceField(choices=CURRENCIES, initial="USD")
 
@@ -31,7 +37,7 @@ class NewOrganizationForm(forms.Form):
 class SetupForm(NewPasswordMixin, NewOrganizationForm):
     """First run of an On-Premises install: the organisation and its owner."""
 
-    full_name = forms.CharField(label="Your name", max_length=150)
+    full_name = forms.CharField(label="Your name", max_length=150, validators=[validate_mail_safe_name])
     email = forms.EmailField(label="Your email", max_length=254)
     password = forms.CharField(label="Password", strip=False, max_length=1000, help_text=PASSWORD_HELP,
                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))

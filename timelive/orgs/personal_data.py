@@ -9,7 +9,7 @@ import re
 from django.db import models
 from django.db.models import Q
 
-from timelive.accounts.personal_data import mentions, pseudonym_email
+from timelive.accounts.personal_data import any_address, mentions, pseudonym_email
 from timelive.privacy.core.export_values import row
 from timelive.privacy.core.registry import personal_data
 
@@ -48,10 +48,12 @@ def export_invitations(user):
 
 
 def erase_invitations(user):
+    # Their current address and every former one (a renamed person may still be invited under the old one).
+    addresses = any_address(user, "email")
     # A pending invitation would let someone join with the address later: it goes.
-    invitations_of(user).pending().filter(email__iexact=user.email).delete()
+    Invitation.objects.filter(addresses).pending().delete()
     # The others are the organisation's record of who joined or was asked to, kept under the pseudonymous address.
-    invitations_of(user).update(email=pseudonym_email(user))
+    Invitation.objects.filter(addresses | Q(accepted_by=user)).update(email=pseudonym_email(user))
 
 
 personal_data(

@@ -1,4 +1,3 @@
-import csv
 import datetime as dt
 import json
 
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from timelive.accounts.forms import NewAccountForm
 from timelive.accounts.models import User
+from timelive.lib.csv import safe_writer
 
 from . import actions, history
 from .access import (
@@ -251,6 +251,7 @@ def restore_member(request, slug, code):
 def invite(request, slug):
     membership = get_admin_membership(request, slug)
     form = InviteForm(request.POST, can_invite_owner=membership.is_owner)
+    status = 400
     if not request.user.is_email_verified:
         form.add_error(None, "Please confirm your own email address before inviting others.")
     if form.is_valid():
@@ -258,6 +259,9 @@ def invite(request, slug):
             invitation, _ = actions.do_invite_member(
                 membership.org, form.cleaned_data["email"], form.cleaned_data["role"], acting_user=request.user
             )
+        except actions.InvitationLimitReached as exc:
+            form.add_error(None, str(exc))
+            status = 429
         except actions.ActionError as exc:
             form.add_error("email", str(exc))
         else:
@@ -270,7 +274,7 @@ def invite(request, slug):
         "invite_form": form,
         "roles": Role.choices,
     }
-    return render(request, "orgs/team.html", context, status=400)
+    return render(request, "orgs/team.html", context, status=status)
 
 
 @login_required
@@ -383,26 +387,12 @@ def audit_log(request, slug):
     return render(request, "orgs/audit.html", {"form": form, "page": page, "rows": rows, "query": query.urlencode()})
 
 
-class Echo:
-    def write(self, value):
-        return value
-
-
-# A cell starting with one of these is run as a formula by spreadsheets; names
-# and labels come from users, so they are defused with a leading apostrophe.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value) -> str:
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
 @login_required
 def audit_log_csv(request, slug):
     membership = get_admin_membership(request, slug)
     _, logs = filtered_audit_logs(request, membership.org)
-    writer = csv.writer(Echo())
+    # Names and labels come from users: cells that would run as formulas are defused.
+    writer = safe_writer()
 
     def rows():
         yield writer.writerow(["time_utc", "actor", "event", "target_type", "target_id", "target", "details",
@@ -413,11 +403,11 @@ def audit_log_csv(request, slug):
             if isinstance(details, dict) and history.CHANGES in details:
                 details = {k: v for k, v in details.items() if k != history.CHANGES}
                 changes = json.dumps(log.details[history.CHANGES], sort_keys=True, ensure_ascii=False, default=str)
-            yield writer.writerow([csv_cell(c) for c in (
+            yield writer.writerow([
                 log.created_at.astimezone(dt.UTC).isoformat(), log.actor.email if log.actor else "", log.event,
                 log.target_type, log.target_id, log.target_label,
                 json.dumps(details, sort_keys=True, ensure_ascii=False, default=str), changes,
-            )])
+            ])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{membership.org.slug}-audit.csv"'

@@ -15,7 +15,6 @@ time, so memory holds at most one table's rows. It can be downloaded only by
 its owner, logged in, for 3 days; then `purge_expired_exports` deletes it.
 """
 
-import csv
 import datetime as dt
 import io
 import json
@@ -35,6 +34,7 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 
 from timelive.accounts.models import User
+from timelive.lib.csv import safe_writer
 from timelive.notifications.mail import queue_mail
 from timelive.orgs.actions import audit
 from timelive.orgs.models import AuditEvent
@@ -299,7 +299,8 @@ def write_json_table(out, table: str, rows: list[dict], *, first: bool) -> None:
 def write_csv(archive, table: str, columns: list[str], rows: list[dict], when) -> None:
     with archive.open(zip_entry(f"tables/{table}.csv", when), "w") as raw:
         text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
-        writer = csv.writer(text)
+        # Cells that a spreadsheet would run as formulas are defused (timelive/lib/csv.py).
+        writer = safe_writer(text)
         # A table with no rows has no known columns: its file is empty.
         if columns:
             writer.writerow(columns)

@@ -131,6 +131,10 @@ def make_aware_for(user, moment: dt.datetime) -> dt.datetime:
     return moment
 
 
+# The same answer for a project that does not exist and one the person may not see.
+NO_SUCH_PROJECT = "No such project: choose one of your organisation's projects."
+
+
 class EntryRules:
     def __init__(self, org, membership):
         self.org = org
@@ -154,7 +158,7 @@ class EntryRules:
                 self._projects[project.uid] = project
         missing = [u for u in set(task_uids) if u and u not in self._tasks]
         if missing:
-            for task in Task.objects.filter(org=self.org, uid__in=missing):
+            for task in Task.objects.filter(org=self.org, uid__in=missing).select_related("project"):
                 self._tasks[task.uid] = task
 
     def project(self, ref) -> Project | None:
@@ -215,6 +219,20 @@ class EntryRules:
         """Store on `entry` the rates in force on its day (see rates.RateBook)."""
         self.rates_for(entry).value(entry)
 
+    def sees(self, project) -> bool:
+        """Whether the person applying the rules may see `project` at all (as orgs.access.visible_projects):
+        to anyone else it does not exist, and its name is not told."""
+        viewer = self.membership.user_id
+        if project.is_public or self.membership.role in ADMIN_ROLES:
+            return True
+        if self.membership.role == Role.MANAGER and viewer in (project.project_manager_id, project.team_lead_id):
+            return True
+        if viewer not in self._member_projects:
+            self._member_projects[viewer] = set(
+                ProjectMember.objects.filter(user_id=viewer, project__org=self.org).values_list("project_id", flat=True)
+            )
+        return project.id in self._member_projects[viewer]
+
     def may_log_on(self, user, project) -> bool:
         if project.is_public or self.membership.role in ADMIN_ROLES:
             return True
@@ -235,8 +253,8 @@ class EntryRules:
 
         if data.project is not None:
             project = self.project(data.project)
-            if project is None:
-                errors["project"].append("Choose one of your organisation's projects.")
+            if project is None or not self.sees(project):
+                errors["project"].append(NO_SUCH_PROJECT)
             elif not project.is_open:
                 errors["project"].append(f"{project} is {project.get_status_display().lower()}: no time can be logged on it.")
             elif not self.may_log_on(user, project):
@@ -252,7 +270,7 @@ class EntryRules:
             entry.task = None
         elif data.task is not None:
             task = self.task(data.task)
-            if task is None:
+            if task is None or not self.sees(task.project):
                 errors["task"].append("Choose one of the project's tasks.")
             elif entry.project_id and task.project_id != entry.project_id:
                 errors["task"].append(f"{task} belongs to another project.")

@@ -8,7 +8,7 @@ team's timesheets and reports still add up.
 
 from django.db.models import Prefetch, Q
 
-from timelive.accounts.personal_data import pseudonym_name
+from timelive.accounts.personal_data import any_address, mentions, pseudonym_name
 from timelive.privacy.core.export_values import row
 from timelive.privacy.core.registry import personal_data
 
@@ -145,9 +145,12 @@ def export_clients(user):
 
 
 def erase_clients(user):
-    for client in clients_of(user):
+    # At any address the person used, and named like them under any name they had.
+    known = mentions(user)
+    names = {name.lower() for name in known.names}
+    for client in Client.objects.filter(any_address(user, "email")).exclude(email=""):
         # A client named after the person (a sole trader) takes the pseudonym too.
-        if client.name.strip().lower() == user.full_name.strip().lower():
+        if client.name.strip().lower() in names:
             client.name = pseudonym_name(user)
         client.email = client.phone = client.address = client.notes = ""
         client.save(update_fields=["name", "email", "phone", "address", "notes", "updated_at"])
@@ -172,7 +175,7 @@ def export_client_contacts(user):
 
 personal_data(
     ClientContact, table="client_contacts", export=export_client_contacts,
-    erase=lambda user: contacts_of(user).delete(),
+    erase=lambda user: ClientContact.objects.filter(any_address(user, "email")).exclude(email="").delete(),
     note="Removed: a client's contact-person entries with the person's address (name, address, phone, role); "
          "the client stays.",
 )

@@ -74,3 +74,49 @@ class PasswordChangeTestCase(BaseTestCase):
         r = self.change()
         r = self.client.get(r.url)
         self.assertContains(r, "Your password is changed. Your other sessions have been ended.")
+
+
+class PasswordChangeRevokesTokensTestCase(BaseTestCase):
+    url = "/account/password/"
+
+    def setUp(self):
+        from timelive.integrations.models import ApiToken
+
+        self.login(self.alice)
+        self.laptop, self.laptop_secret = ApiToken.issue(self.alice, "Laptop script")
+        self.ci, _ = ApiToken.issue(self.alice, "CI export", org=self.org)
+        self.bobs, _ = ApiToken.issue(self.bob, "Bob's")
+
+    def change(self, **extra):
+        with self.captureOnCommitCallbacks(execute=True):
+            return self.client.post(self.url, {"old_password": PASSWORD, "new_password1": NEW_PASSWORD,
+                                               "new_password2": NEW_PASSWORD, **extra})
+
+    def test_it_offers_to_revoke_tokens_checked_by_default(self):
+        r = self.client.get(self.url)
+        self.assertContains(r, 'name="revoke_tokens"')
+        self.assertContains(r, "checked")
+        self.assertContains(r, "Also revoke my API tokens")
+
+    def test_it_revokes_every_token_and_says_which(self):
+        from timelive.notifications.models import OutboxEmail
+
+        bearer = {"authorization": f"Bearer {self.laptop_secret}"}
+        self.assertEqual(Client().get("/api/v1/me/exports", headers=bearer).status_code, 200)
+        r = self.change(revoke_tokens="on")
+        for token in (self.laptop, self.ci):
+            token.refresh_from_db()
+            self.assertIsNotNone(token.revoked_at)
+        self.bobs.refresh_from_db()
+        self.assertIsNone(self.bobs.revoked_at)
+        r = self.client.get(r.url)
+        self.assertContains(r, "API tokens revoked: “CI export”, “Laptop script”.")
+        mail = OutboxEmail.objects.get(to="alice@example.org", subject__contains="API tokens")
+        self.assertIn("Laptop script", mail.body_text)
+        self.assertIn("CI export", mail.body_text)
+        self.assertEqual(Client().get("/api/v1/me/exports", headers=bearer).status_code, 401)
+
+    def test_it_keeps_the_tokens_when_unticked(self):
+        self.change()
+        self.laptop.refresh_from_db()
+        self.assertIsNone(self.laptop.revoked_at)

@@ -138,3 +138,19 @@ class PasswordResetTestCase(BaseTestCase):
     def test_it_does_not_log_in_after_a_reset(self):
         self.choose(self.reset_link())
         self.assertNotIn(SESSION_KEY, self.client.session)
+
+    def test_it_revokes_every_api_token_and_says_which(self):
+        from timelive.integrations.models import ApiToken
+
+        laptop, _ = ApiToken.issue(self.alice, "Laptop script")
+        bobs, _ = ApiToken.issue(self.bob, "Bob's")
+        link = self.reset_link()
+        with self.captureOnCommitCallbacks(execute=True):
+            r = self.choose(link)
+        laptop.refresh_from_db()
+        bobs.refresh_from_db()
+        self.assertIsNotNone(laptop.revoked_at)
+        self.assertIsNone(bobs.revoked_at)
+        self.assertContains(self.client.get(r.url), "API tokens revoked: “Laptop script”.")
+        notice = OutboxEmail.objects.get(to="alice@example.org", subject__contains="API tokens")
+        self.assertIn("Laptop script", notice.body_text)

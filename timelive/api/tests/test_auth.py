@@ -106,3 +106,14 @@ class TokenAuthTestCase(ApiTestCase):
                         r = self.client.generic(method.upper(), url, headers=headers)
                         self.assertError(r, 401, "not_authenticated")
         self.assertGreaterEqual(len(paths), 4)
+
+
+class WrongTokenOnWritesTestCase(ApiTestCase):
+    def test_a_wrong_bearer_token_on_a_post_is_401_json_not_a_csrf_failure(self):
+        from django.test import Client
+
+        client = Client(enforce_csrf_checks=True)
+        r = client.post("/api/v1/me/export", {}, content_type="application/json",
+                        headers={"Authorization": "Bearer tl_not-a-real-token"})
+        self.assertError(r, 401, "not_authenticated")
+        self.assertNotIn("CSRF", r.content.decode())

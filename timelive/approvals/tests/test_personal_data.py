@@ -40,3 +40,16 @@ class PersonalDataTestCase(ApprovalTestCase):
         self.assertNotIn("bob@example.org", comments[1])
         self.assertIn(f"Deleted user {self.bob.pk}", comments[1])
         self.assertEqual(SubmissionEvent.objects.count(), 2)
+
+
+class ApprovalStepsInTheCopyTestCase(ApprovalTestCase):
+    def test_the_copy_lists_the_approval_steps_that_name_the_person(self):
+        from timelive.approvals.tests.helpers import make_path
+        from timelive.privacy.core.registry import export_person
+
+        make_path(self.org, "Two approvers", {"project_manager": True}, {"people": [self.bob_membership]})
+        make_path(self.org, "Not Bob", {"people": [self.alice_membership]})
+        rows = export_person(self.bob)["approval_steps"]
+        self.assertEqual(rows, [{"org": "Alpha Ltd", "path": "Two approvers", "step": 2,
+                                 "approver": "you, by name"}])
+        self.assertEqual([r["path"] for r in export_person(self.alice)["approval_steps"]], ["Not Bob"])

@@ -12,9 +12,9 @@ class RequestLogAdminTestCase(BaseTestCase):
         self.operator = make_user("olga@example.com", "Olga Operator", is_staff=True, is_superuser=True)
         now = timezone.now()
         self.ok = RequestRecord.objects.create(at=now, method="GET", path="/o/alpha/timesheet/", status=200,
-                                               duration_ms=12.5, ip="192.0.2.1", session_tag="0123456789abcdef")
+                                               duration_ms=12.5, ip="192.0.2.1")
         self.failed = RequestRecord.objects.create(at=now, method="POST", path="/api/v1/orgs/<org>/timer", status=502,
-                                                   duration_ms=30000.0, ip="2001:db8::1", session_tag="")
+                                                   duration_ms=30000.0, ip="2001:db8::1")
 
     def test_it_lists_requests_for_operators(self):
         self.login(self.operator)

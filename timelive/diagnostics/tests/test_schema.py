@@ -58,4 +58,4 @@ class SchemaTestCase(SimpleTestCase):
 
     def test_it_keeps_only_the_documented_columns(self):
         self.assertEqual([f.name for f in RequestRecord._meta.get_fields()],
-                         ["id", "at", "method", "path", "status", "duration_ms", "ip", "session_tag"])
+                         ["id", "at", "method", "path", "status", "duration_ms", "ip"])

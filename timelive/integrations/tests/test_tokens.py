@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from timelive.integrations.models import ApiToken
 from timelive.orgs.models import AuditEvent, AuditLog
-from timelive.test import BaseTestCase
+from timelive.test import PASSWORD, BaseTestCase
 
 
 class TokensPageTestCase(BaseTestCase):
@@ -15,7 +15,7 @@ class TokensPageTestCase(BaseTestCase):
     def test_it_requires_login(self):
         r = self.client.get(self.url)
         self.assertRedirects(r, "/account/login/?next=/account/tokens/", fetch_redirect_response=False)
-        r = self.client.post(self.url, {"name": "Sneaky"})
+        r = self.client.post(self.url, {"name": "Sneaky", "password": PASSWORD})
         self.assertEqual(r.status_code, 302)
         self.assertFalse(ApiToken.objects.exists())
 
@@ -62,7 +62,7 @@ class TokensPageTestCase(BaseTestCase):
 
     def test_it_creates_a_token_for_all_my_organisations(self):
         self.login(self.bob)
-        r = self.client.post(self.url, {"name": "Laptop script", "org": "", "expires_in": ""})
+        r = self.client.post(self.url, {"name": "Laptop script", "org": "", "expires_in": "", "password": PASSWORD})
         self.assertEqual(r.status_code, 200)
         token = ApiToken.objects.get(user=self.bob)
         self.assertEqual(token.name, "Laptop script")
@@ -83,7 +83,7 @@ class TokensPageTestCase(BaseTestCase):
 
     def test_it_shows_the_secret_once(self):
         self.login(self.bob)
-        secret = self.client.post(self.url, {"name": "Once"}).context["new_secret"]
+        secret = self.client.post(self.url, {"name": "Once", "password": PASSWORD}).context["new_secret"]
         r = self.client.get(self.url)
         self.assertContains(r, "Once")
         self.assertNotContains(r, secret)
@@ -91,13 +91,13 @@ class TokensPageTestCase(BaseTestCase):
 
     def test_it_keeps_the_page_showing_a_secret_out_of_caches(self):
         self.login(self.bob)
-        r = self.client.post(self.url, {"name": "Cached?"})
+        r = self.client.post(self.url, {"name": "Cached?", "password": PASSWORD})
         self.assertIn("no-store", r["Cache-Control"])
 
     def test_it_creates_a_token_limited_to_an_organisation_with_an_expiry(self):
         self.login(self.bob)
         before = timezone.now()
-        r = self.client.post(self.url, {"name": "CI", "org": "alpha", "expires_in": "30"})
+        r = self.client.post(self.url, {"name": "CI", "org": "alpha", "expires_in": "30", "password": PASSWORD})
         self.assertEqual(r.status_code, 200)
         token = ApiToken.objects.get(user=self.bob)
         self.assertEqual(token.org, self.org)
@@ -111,19 +111,43 @@ class TokensPageTestCase(BaseTestCase):
         r = self.client.get(self.url)
         self.assertContains(r, 'value="alpha"')
         self.assertNotContains(r, 'value="bravo"')
-        r = self.client.post(self.url, {"name": "Sneaky", "org": "bravo"})
+        r = self.client.post(self.url, {"name": "Sneaky", "org": "bravo", "password": PASSWORD})
         self.assertEqual(r.status_code, 400)
         self.assertFalse(ApiToken.objects.exists())
 
     def test_it_requires_a_name(self):
         self.login(self.bob)
-        r = self.client.post(self.url, {"name": "", "org": "alpha"})
+        r = self.client.post(self.url, {"name": "", "org": "alpha", "password": PASSWORD})
         self.assertEqual(r.status_code, 400)
         self.assertIsNone(r.context["new_secret"])
         self.assertFalse(ApiToken.objects.exists())
 
     def test_it_rejects_an_unknown_expiry(self):
         self.login(self.bob)
-        r = self.client.post(self.url, {"name": "Forever and a day", "expires_in": "100000"})
+        r = self.client.post(self.url, {"name": "Forever and a day", "expires_in": "100000", "password": PASSWORD})
         self.assertEqual(r.status_code, 400)
         self.assertFalse(ApiToken.objects.exists())
+
+
+class TokenReauthenticationTestCase(BaseTestCase):
+    url = "/account/tokens/"
+
+    def setUp(self):
+        self.login(self.alice)
+
+    def test_it_asks_for_the_password_again(self):
+        r = self.client.get(self.url)
+        self.assertContains(r, 'name="password"')
+        self.assertContains(r, 'autocomplete="current-password"')
+
+    def test_it_refuses_a_token_without_the_password(self):
+        from timelive.test import PASSWORD
+
+        r = self.client.post(self.url, {"name": "No password"})
+        self.assertEqual(r.status_code, 400)
+        r = self.client.post(self.url, {"name": "Wrong password", "password": PASSWORD + "x"})
+        self.assertContains(r, "That is not your password.", status_code=400)
+        self.assertFalse(ApiToken.objects.exists())
+        r = self.client.post(self.url, {"name": "Right", "password": PASSWORD})
+        self.assertEqual(r.status_code, 200)
+        self.assertEqual(list(ApiToken.objects.values_list("name", flat=True)), ["Right"])

@@ -115,18 +115,28 @@ class Mentions:
     and name from `user`. Matching ignores case; a name matches as whole words
     only, so "Al" does not eat "Alpha Ltd". Once the row is pseudonymised the
     email and name *are* the pseudonyms, and there is nothing left to replace.
+
+    `former_emails` and `former_names` are values the person used before
+    (timelive/privacy/former.py finds them), replaced the same way.
     """
 
-    def __init__(self, user, *, name_to: str, email_to: str):
-        email = (user.email or "").strip()
-        name = (user.full_name or "").strip()
+    def __init__(self, user, *, name_to: str, email_to: str, former_emails=(), former_names=()):
         self.terms = []
         self._swaps = []
-        if email and email.lower() != email_to.lower():
-            # The whole address only: not inside "xbob@example.org" or "bob@example.org.uk".
-            self._add(email, email_to, before=r"(?<![\w.+-])", after=r"(?![\w-]|\.\w)")
-        if name and name.lower() != name_to.lower():
-            self._add(name, name_to, before=r"(?<!\w)", after=r"(?!\w)")
+        self.emails = []
+        self.names = []
+        emails = dict.fromkeys(e.strip() for e in [user.email or "", *sorted(former_emails)] if e.strip())
+        # Longer names first, so "Bob Example" goes whole before a former "Bob" is looked for.
+        names = sorted({n.strip() for n in [user.full_name or "", *former_names] if n.strip()}, key=len, reverse=True)
+        for email in emails:
+            if email.lower() != email_to.lower():
+                self.emails.append(email)
+                # The whole address only: not inside "xbob@example.org" or "bob@example.org.uk".
+                self._add(email, email_to, before=r"(?<![\w.+-])", after=r"(?![\w-]|\.\w)")
+        for name in names:
+            if name.lower() != name_to.lower():
+                self.names.append(name)
+                self._add(name, name_to, before=r"(?<!\w)", after=r"(?!\w)")
 
     def _add(self, text, replacement, *, before, after):
         # As typed, and as an HTML mail body escapes it (O'Brien -> O&#x27;Brien).

@@ -14,7 +14,7 @@ from timelive.test import BaseTestCase
 
 def record(age, path="/"):
     return RequestRecord.objects.create(at=timezone.now() - age, method="GET", path=path, status=200,
-                                        duration_ms=1.0, ip="192.0.2.1", session_tag="")
+                                        duration_ms=1.0, ip="192.0.2.1")
 
 
 class PurgeDiagnosticsTestCase(BaseTestCase):

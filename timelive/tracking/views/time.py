@@ -21,11 +21,11 @@ from timelive.orgs.models import EntryMode
 from timelive.privacy.core.processing import ProcessingRestricted
 
 from .. import actions
-from ..access import get_entry_for_user
+from ..access import get_entry_for_user, visible_projects
 from ..entries import EntryData, EntryInvalid, EntryRules, user_zone
 from ..forms import EntryForm, TimerForm, project_task_choices, split_choice
 from ..grid import Row, build_week, mark_locked, row_key, set_cell_total
-from ..models import Project, Task, TimeEntry
+from ..models import Task, TimeEntry
 from ..periods import period_bounds, week_start
 
 
@@ -66,13 +66,16 @@ def timesheet(request, slug):
     return redirect("tracking:week", slug=slug, day=week_start(today_for(request.user), request.org.week_start).isoformat())
 
 
-def _extra_rows(org, values) -> list:
-    """(project, task) pairs named as "projectuid:taskuid" in `values`, in this organisation."""
+def _extra_rows(request, values) -> list:
+    """(project, task) pairs named as "projectuid:taskuid" in `values`, among the projects the requester
+    may see: a private project's name is no business of those outside it."""
     wanted = [split_choice(v) for v in values if v]
     if not wanted:
         return []
-    projects = {p.uid: p for p in Project.objects.filter(org=org, uid__in=[p for p, _ in wanted])}
-    tasks = {t.uid: t for t in Task.objects.filter(org=org, uid__in=[t for _, t in wanted if t])}
+    visible = visible_projects(request)
+    projects = {p.uid: p for p in visible.filter(uid__in=[p for p, _ in wanted])}
+    tasks = {t.uid: t for t in Task.objects.filter(org=request.org, project__in=visible,
+                                                    uid__in=[t for _, t in wanted if t])}
     rows = []
     for project_uid, task_uid in wanted:
         project = projects.get(project_uid)
@@ -90,8 +93,8 @@ def _choice(project, task) -> str:
 # once each), pushed by htmx as they are added or removed: a reload, a bookmark or the back
 # button shows the same rows, nothing is stored for them, and other weeks start clean.
 class KeptRows:
-    def __init__(self, org, values):
-        self.pairs = list(dict.fromkeys(_extra_rows(org, values)))
+    def __init__(self, request, values):
+        self.pairs = list(dict.fromkeys(_extra_rows(request, values)))
         self.values = [_choice(p, t) for p, t in self.pairs]
 
     def add(self, pairs):
@@ -126,9 +129,10 @@ def _change_rows(request, start, kept: KeptRows, shown: set[str]):
         pairs = [(r.project, r.task) for r in previous.rows if _choice(r.project, r.task) not in shown]
         kept.add(pairs)
         return [_choice(*p) for p in pairs], "", "" if pairs else "Last week's rows are already in this week."
-    pairs = _extra_rows(org, [params.get("new", "")])
+    pairs = _extra_rows(request, [params.get("new", "")])
     if not pairs:
-        return None, "", "Choose a project."
+        # A project the person may not see is as unknown as one that does not exist.
+        return None, "", "No such project." if params.get("new") else "Choose a project."
     if _choice(*pairs[0]) in shown:
         return [], "", f"{Row(*pairs[0]).label} is already in this week's grid."
     kept.add(pairs)
@@ -168,7 +172,7 @@ def week(request, slug, day):
     start = week_start(day, org.week_start)
     if start != day:
         return redirect("tracking:week", slug=slug, day=start.isoformat())
-    kept = KeptRows(org, request.GET.getlist("add"))
+    kept = KeptRows(request, request.GET.getlist("add"))
     if any(k in request.GET for k in ("new", "drop", "copy")):
         # The add-row form without JavaScript: change the rows, then show them at their address.
         shown = {_choice(r.project, r.task) for r in build_week(org, request.user, start, kept.pairs).rows}
@@ -197,7 +201,7 @@ def week_row(request, slug):
     the address (with the kept rows) is pushed so that a reload shows the same grid."""
     membership = tracking_membership(request, slug)
     start = week_start(parse_day(request.GET.get("week", "")), request.org.week_start)
-    kept = KeptRows(request.org, request.GET.getlist("add"))
+    kept = KeptRows(request, request.GET.getlist("add"))
     before = build_week(request.org, request.user, start, kept.pairs)
     was_empty = not before.rows
     added, dropped, message = _change_rows(request, start, kept, {_choice(r.project, r.task) for r in before.rows})
@@ -226,7 +230,7 @@ def week_cell(request, slug):
     membership = tracking_membership(request, slug)
     org = request.org
     project_uid, task_uid = request.POST.get("project", ""), request.POST.get("task") or None
-    pairs = _extra_rows(org, [f"{project_uid}:{task_uid or ''}"])
+    pairs = _extra_rows(request, [f"{project_uid}:{task_uid or ''}"])
     day = parse_day(request.POST.get("date", ""))
     if not pairs:
         raise Http404
