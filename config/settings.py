@@ -155,14 +155,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Brute-force counters (timelive/accounts/throttle.py) live in the default cache,
 # which every web worker must share. Unset: files in var/cache, shared by the
-# processes of one host (a test worker of pytest-xdist gets a folder of its own);
-# several hosts set a shared Redis, e.g. redis://127.0.0.1:6379/1.
+# processes of one host (TIMELIVE_CACHE_DIR, default var/cache/default); several
+# hosts set a shared Redis, e.g. redis://127.0.0.1:6379/1.
 CACHE_URL = env_secret("TIMELIVE_CACHE_URL")
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": VAR_DIR / "cache" / (f"test-{os.environ['PYTEST_XDIST_WORKER']}"
-                                         if os.environ.get("PYTEST_XDIST_WORKER") else "default"),
+        "LOCATION": Path(os.environ.get("TIMELIVE_CACHE_DIR") or VAR_DIR / "cache" / "default"),
         "KEY_PREFIX": "timelive",
     }
 }

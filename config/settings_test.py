@@ -17,9 +17,14 @@ LOGGING = {
     "loggers": {"django.request": LOGGING["loggers"]["django.request"]},  # noqa: F405
 }
 
+import os  # noqa: E402
 import tempfile  # noqa: E402
 
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="timelive-test-media-"))  # noqa: F405
+# Each test process has a cache of its own, never the development server's (tests clear it); the
+# processes a test starts inherit the folder through the environment, as other workers would.
+os.environ["TIMELIVE_CACHE_DIR"] = tempfile.mkdtemp(prefix="timelive-test-cache-")
+CACHES["default"]["LOCATION"] = Path(os.environ["TIMELIVE_CACHE_DIR"])  # noqa: F405
 TIMELIVE_ERASURE_LOG = MEDIA_ROOT / "erasures.log"
 # Serve static files from the source folders; tests do not run collectstatic.
 WHITENOISE_USE_FINDERS = True
