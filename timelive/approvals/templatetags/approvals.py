@@ -27,3 +27,16 @@ def timesheet_status(context, period):
         "may_submit": covered < (end - start).days + 1 and not request.membership.is_external,
         "day": start,
     }
+
+
+@register.inclusion_tag("approvals/_rejected_notice.html", takes_context=True)
+def rejected_notice(context):
+    """On Home: the person's latest rejected timesheet or expense sheet, with why (one query)."""
+    from ..models import latest_rejected
+
+    request = context["request"]
+    membership = getattr(request, "membership", None)
+    submission = None
+    if membership is not None and not membership.is_external:
+        submission = latest_rejected(membership.org_id, request.user)
+    return {"current_org": context.get("current_org"), "submission": submission}
