@@ -225,6 +225,13 @@ class Submission(models.Model):
         """"a timesheet", "an expense sheet"."""
         return f"an {self.noun}" if self.noun[0] in "aeiou" else f"a {self.noun}"
 
+    def url_name(self, action: str = "") -> str:
+        """The URL name of this sheet's page (or of `action` on it: approve, reject, recall, override),
+        under its own kind's address: /approvals/timesheets/… or /approvals/expense-sheets/…."""
+        if self.is_expense_sheet:
+            return f"approvals:expense_sheet_{action}" if action else "approvals:expense_sheet"
+        return f"approvals:{action}" if action else "approvals:submission"
+
     @property
     def is_waiting(self) -> bool:
         return self.status == SubmissionStatus.SUBMITTED

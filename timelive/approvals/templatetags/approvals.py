@@ -1,4 +1,5 @@
 from django import template
+from django.urls import reverse
 
 from ..models import ACTIVE_STATUSES, EventAction, Submission, SubmissionEvent, SubmissionKind, SubmissionStatus
 
@@ -40,3 +41,9 @@ def rejected_notice(context):
     if membership is not None and not membership.is_external:
         submission = latest_rejected(membership.org_id, request.user)
     return {"current_org": context.get("current_org"), "submission": submission}
+
+
+@register.simple_tag(takes_context=True)
+def sheet_url(context, submission, action=""):
+    """The address of a timesheet's or expense sheet's page, or of `action` on it, in its kind's words."""
+    return reverse(submission.url_name(action), args=[context["current_org"].slug, submission.uid])
