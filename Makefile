@@ -23,10 +23,9 @@ $(DEV_STAMP): requirements/dev.txt $(STAMP)
 
 install: $(STAMP)
 
+# prepare_run migrates, collects static files and seeds the demo only when needed, so a second run starts at once.
 run: $(STAMP)
-	$(PY) manage.py migrate --noinput -v0
-	$(PY) manage.py collectstatic --noinput -v0
-	$(PY) manage.py demo
+	$(PY) manage.py prepare_run
 	scripts/serve
 
 test: $(DEV_STAMP)

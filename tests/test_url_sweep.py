@@ -80,6 +80,7 @@ SAMPLE_KWARGS = {
     "accounts:end_other_sessions": (PAGE, {}),
     "accounts:end_session": (ROW, {"code": "session"}),
     "orgs:dashboard": (ORG, {"slug": "org"}),
+    "orgs:dismiss_getting_started": (ORG, {"slug": "org"}),
     "orgs:team": (ORG, {"slug": "org"}),
     "orgs:invite": (ORG, {"slug": "org"}),
     "orgs:revoke_invitation": (ORG, {"slug": "org", "code": "invitation"}),
@@ -240,6 +241,10 @@ SAMPLE_KWARGS = {
         "assign_project", "assign_member")},
     **{f"approvals:{name}": (ORG, {"slug": "org", "uid": "submission"}) for name in (
         "submission", "approve", "reject", "recall", "override")},
+    # Expense sheets under their own addresses.
+    **{f"approvals:{name}": (ORG, {"slug": "org", "uid": "expense_sheet"}) for name in (
+        "expense_sheet", "expense_sheet_approve", "expense_sheet_reject", "expense_sheet_recall",
+        "expense_sheet_override")},
     **{f"approvals:{name}": (ORG, {"slug": "org", "uid": "approval_path"}) for name in ("path_edit", "path_delete")},
     # Expenses (timelive/expenses/urls.py): a member's own expenses and receipts (the sample is alice's, with a
     # receipt); the expense settings for administrators (codes are deactivated, exchange rates deleted).

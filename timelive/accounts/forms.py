@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
 from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
@@ -22,6 +23,14 @@ def email_taken(email: str, exclude=None) -> bool:
     if exclude is not None:
         users = users.exclude(pk=exclude.pk)
     return users.exists()
+
+
+def known_time_zone(name: str) -> str:
+    """`name` when it is one of the time zones people can choose, else the server's (or UTC)."""
+    known = {value for value, _ in time_zone_choices()}
+    if name in known:
+        return name
+    return settings.TIME_ZONE if settings.TIME_ZONE in known else "UTC"
 
 
 class NewPasswordMixin:
@@ -51,12 +60,17 @@ class SignUpForm(NewPasswordMixin, forms.Form):
         label="Organisation name", max_length=120, widget=forms.TextInput(attrs={"autocomplete": "organization"}),
         validators=[validate_mail_safe_name],
     )
+    # Filled from the browser by static/timelive/time-zone.js; anything else means the server's default.
+    time_zone = forms.CharField(required=False, widget=forms.HiddenInput(attrs={"data-detect-time-zone": ""}))
 
     def clean_email(self):
         email = normalize_email(self.cleaned_data["email"])
         if email_taken(email):
             raise ValidationError(EMAIL_TAKEN, code="taken")
         return email
+
+    def clean_time_zone(self):
+        return known_time_zone(self.cleaned_data.get("time_zone", ""))
 
     def clean(self):
         data = super().clean()

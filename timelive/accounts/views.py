@@ -126,7 +126,7 @@ def signup_view(request):
             data = form.cleaned_data
             try:
                 user, org = do_sign_up(full_name=data["full_name"], email=data["email"], password=data["password"],
-                                       org_name=data["org_name"])
+                                       org_name=data["org_name"], time_zone=data["time_zone"])
             except IntegrityError:
                 # Someone signed up with this email between the form check and the insert.
                 if not email_taken(data["email"]):

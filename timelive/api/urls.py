@@ -21,6 +21,12 @@ docs_csp = csp_override({
 })
 
 
+class TimeLiveSwagger(Swagger):
+    """Swagger UI in TimeLive's page: a way back to the app, and dark mode (templates/api/docs.html)."""
+
+    template = "api/docs.html"
+
+
 class TimeLiveAPI(NinjaAPI):
     """NinjaAPI whose every answer under /api/v1/ is JSON, errors included:
     an unknown path is a JSON 404 and a wrong method a JSON 405."""
@@ -80,7 +86,7 @@ api = TimeLiveAPI(
     auth=[TokenAuth(), BrowserSessionAuth()],
     urls_namespace="api",
     # No validator badge: Swagger UI would otherwise call validator.swagger.io.
-    docs=Swagger(settings={"validatorUrl": None}),
+    docs=TimeLiveSwagger(settings={"validatorUrl": None}),
     docs_decorator=docs_csp,
 )
 install_error_handlers(api)

@@ -14,7 +14,7 @@ differ; no path at all means no approval is needed.
 
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
 from timelive.lib.codes import new_code
@@ -225,6 +225,13 @@ class Submission(models.Model):
         """"a timesheet", "an expense sheet"."""
         return f"an {self.noun}" if self.noun[0] in "aeiou" else f"a {self.noun}"
 
+    def url_name(self, action: str = "") -> str:
+        """The URL name of this sheet's page (or of `action` on it: approve, reject, recall, override),
+        under its own kind's address: /approvals/timesheets/… or /approvals/expense-sheets/…."""
+        if self.is_expense_sheet:
+            return f"approvals:expense_sheet_{action}" if action else "approvals:expense_sheet"
+        return f"approvals:{action}" if action else "approvals:submission"
+
     @property
     def is_waiting(self) -> bool:
         return self.status == SubmissionStatus.SUBMITTED
@@ -283,3 +290,26 @@ class SubmissionEvent(models.Model):
         if self.pk is not None:
             raise TypeError("A submission's history is append-only.")
         super().save(*args, **kwargs)
+
+
+# Queries for the signs on every page
+
+
+def waiting_count():
+    """How many of the membership's organisation's submissions wait at a step its person may approve:
+    a subquery over a Membership row (see orgs.access.shell_figures)."""
+    waiting = SubmissionApprover.objects.filter(
+        user=models.OuterRef("user"), submission__org=models.OuterRef("org"),
+        submission__status=SubmissionStatus.SUBMITTED, tier=models.F("submission__current_tier"),
+    ).order_by().values("user").annotate(n=models.Count("id")).values("n")
+    return Coalesce(models.Subquery(waiting), 0)
+
+
+def latest_rejected(org_id: int, user) -> Submission | None:
+    """The person's most recently rejected timesheet or expense sheet not yet submitted again, with
+    `rejection_comment` and `rejected_by_id` from its last rejection (one query)."""
+    last_rejection = SubmissionEvent.objects.filter(
+        submission=models.OuterRef("pk"), action=EventAction.REJECTED).order_by("-created_at", "-id")
+    return (Submission.objects.filter(org_id=org_id, person=user, status=SubmissionStatus.REJECTED)
+            .annotate(rejection_comment=models.Subquery(last_rejection.values("comment")[:1]))
+            .order_by("-decided_at", "-id").first())

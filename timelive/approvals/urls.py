@@ -14,6 +14,12 @@ org_urlpatterns = [
     path("approvals/timesheets/<str:uid>/reject/", views.reject, name="reject"),
     path("approvals/timesheets/<str:uid>/recall/", views.recall, name="recall"),
     path("approvals/timesheets/<str:uid>/override/", views.override, name="override"),
+    # Expense sheets under their own words; the timesheet addresses above answer for them too, as before.
+    path("approvals/expense-sheets/<str:uid>/", views.submission_detail, name="expense_sheet"),
+    path("approvals/expense-sheets/<str:uid>/approve/", views.approve, name="expense_sheet_approve"),
+    path("approvals/expense-sheets/<str:uid>/reject/", views.reject, name="expense_sheet_reject"),
+    path("approvals/expense-sheets/<str:uid>/recall/", views.recall, name="expense_sheet_recall"),
+    path("approvals/expense-sheets/<str:uid>/override/", views.override, name="expense_sheet_override"),
     # Administrators
     path("settings/approvals/", views.approval_settings, name="approval_settings"),
     path("settings/approvals/paths/", views.path_list, name="paths"),

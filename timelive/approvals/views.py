@@ -137,23 +137,25 @@ def bulk_approve(request, slug):
         if tier.isdigit():
             wanted[uid[:16]] = int(tier)
     if not wanted:
-        messages.error(request, "Tick the timesheets to approve first.")
+        messages.error(request, "Tick what to approve first.")
         return redirect("approvals:inbox", slug=slug)
     found = {s.uid: s for s in waiting_on(request.org, request.user).filter(uid__in=list(wanted))}
-    approved, problems = 0, []
+    approved, problems = defaultdict(int), []
     for uid, tier in wanted.items():
         submission = found.get(uid)
         if submission is None:
-            problems.append("One of the timesheets no longer waits for you.")
+            problems.append("One of the ticked sheets no longer waits for you.")
             continue
         try:
             do_approve(submission, acting_user=request.user, expected_tier=tier)
         except ApprovalError as exc:
             problems.append(f"{submission.person}, {submission.range_label}: {exc}")
         else:
-            approved += 1
+            approved[submission.kind] += 1
     if approved:
-        messages.success(request, f"Approved {approved} timesheet{'s' if approved != 1 else ''}.")
+        counts = [f"{n} {SubmissionKind(kind).label.lower()}{'s' if n != 1 else ''}"
+                  for kind, n in sorted(approved.items(), reverse=True)]
+        messages.success(request, f"Approved {' and '.join(counts)}.")
     for problem in dict.fromkeys(problems):
         messages.error(request, problem)
     return redirect("approvals:inbox", slug=slug)
@@ -210,7 +212,7 @@ def submit(request, slug):
             else:
                 messages.success(request, f"Submitted {submission.range_label} for approval.")
             if person.pk != request.user.pk:
-                return redirect("approvals:submission", slug=slug, uid=submission.uid)
+                return redirect(submission.url_name(), slug=slug, uid=submission.uid)
             return redirect("tracking:week", slug=slug, day=week_start(submission.start, org.week_start).isoformat())
     entries = TimeEntry.objects.filter(org=org, user=person, date__gte=period[0], date__lte=period[1])
     per_day = dict(entries.values("date").annotate(total=Sum("duration")).values_list("date", "total"))
@@ -247,7 +249,7 @@ def submit_expenses(request, slug):
                                           "so they are approved.")
             else:
                 messages.success(request, f"Submitted the expenses of {submission.range_label} for approval.")
-            return redirect("approvals:submission", slug=slug, uid=submission.uid)
+            return redirect(submission.url_name(), slug=slug, uid=submission.uid)
     expenses = list(Expense.objects.for_sheet(org, person, *period).filter(status__in=EDITABLE_STATUSES)
                     .select_related("project", "expense_code"))
     project_ids = sheet_project_ids(SubmissionKind.EXPENSE_SHEET, org, person, *period)
@@ -371,7 +373,7 @@ def recall(request, slug, uid):
     submission = get_submission_for_user(request, uid)
     if submission.person_id != request.user.pk:
         raise PermissionDenied(f"Only the person who submitted {submission.a_noun} can recall it.")
-    back = reverse("approvals:submission", args=[slug, uid])
+    back = reverse(submission.url_name(), args=[slug, uid])
     if request.method == "POST":
         try:
             do_recall(submission, acting_user=request.user)
@@ -415,7 +417,7 @@ def override(request, slug, uid):
             form.add_error(None, str(exc))
         else:
             messages.success(request, f"Done. The override is recorded in the {submission.noun}'s history with your name.")
-            return redirect("approvals:submission", slug=slug, uid=uid)
+            return redirect(submission.url_name(), slug=slug, uid=uid)
     return render(request, "approvals/override.html", {"submission": submission, "form": form},
                   status=400 if form.errors else 200)
 

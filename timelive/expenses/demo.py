@@ -1,4 +1,4 @@
-"""Demo expenses for `manage.py demo`: the organisation's codes, a tax code, payment methods
+"""Demo expenses for `manage.py demo`: the organisation's codes (beside its defaults), a tax code, payment methods
 and a euro exchange rate, and a few expenses of acme's members this month and last (one with
 a receipt, one mileage claim, one in euros)."""
 
@@ -30,16 +30,18 @@ def _receipt_picture() -> SimpleUploadedFile:
 
 def seed_expenses(org) -> int:
     """Once per organisation: the settings everywhere, expenses in acme. Returns how many expenses were added."""
-    if ExpenseCode.objects.filter(org=org).exists():
+    # Once: VAT is the demo's own; the codes a new organisation starts with are topped up.
+    if TaxCode.objects.filter(org=org, title="VAT").exists():
         return 0
-    meals = ExpenseCode.objects.create(org=org, title="Meals", billable=True)
-    mileage = ExpenseCode.objects.create(org=org, title="Mileage", billable=True, unit="km",
-                                         rate_per_unit=Decimal("0.45"))
-    travel = ExpenseCode.objects.create(org=org, title="Travel", billable=True)
-    ExpenseCode.objects.create(org=org, title="Office supplies", billable=False)
+    meals = ExpenseCode.objects.get_or_create(org=org, title="Meals", defaults={"billable": True})[0]
+    mileage = ExpenseCode.objects.get_or_create(org=org, title="Mileage")[0]
+    mileage.unit, mileage.rate_per_unit = "km", Decimal("0.45")
+    mileage.save(update_fields=["unit", "rate_per_unit"])
+    travel = ExpenseCode.objects.get_or_create(org=org, title="Travel", defaults={"billable": True})[0]
+    ExpenseCode.objects.get_or_create(org=org, title="Office supplies", defaults={"billable": False})
     vat = TaxCode.objects.create(org=org, title="VAT", percentage=Decimal("20"))
-    own_card = PaymentMethod.objects.create(org=org, title="Personal card", reimbursable=True)
-    PaymentMethod.objects.create(org=org, title="Company card", reimbursable=False)
+    own_card = PaymentMethod.objects.get_or_create(org=org, title="Personal card", defaults={"reimbursable": True})[0]
+    PaymentMethod.objects.get_or_create(org=org, title="Company card", defaults={"reimbursable": False})
     if org.currency != "EUR":
         ExchangeRate.objects.create(org=org, currency="EUR", rate=Decimal("0.85"),
                                     effective_date=timezone.localdate() - dt.timedelta(days=400))

@@ -78,9 +78,19 @@ def get_invitation_for_user(request, code: str) -> Invitation:
     return invitation
 
 
-def user_memberships(user):
-    """The person's active memberships, for the organisation switcher."""
-    return Membership.objects.select_related("org").filter(user=user, is_active=True).order_by("org__name", "org_id")
+# Figures other apps show in the page shell for each of a person's organisations (the sidebar's
+# Approvals count), registered from their AppConfig.ready(): name -> a function returning a
+# subquery over the Membership row. They ride on the switcher's one query, so no page pays more.
+shell_figures = {}
+
+
+def user_memberships(user, *, with_figures=False):
+    """The person's active memberships, for the organisation switcher; `with_figures` annotates each
+    with the shell_figures."""
+    memberships = Membership.objects.select_related("org").filter(user=user, is_active=True)
+    if with_figures:
+        memberships = memberships.annotate(**{name: make() for name, make in shell_figures.items()})
+    return memberships.order_by("org__name", "org_id")
 
 
 def tenant_row(queryset, **lookup):

@@ -17,6 +17,7 @@ from timelive.lib.codes import hash_secret, new_code, new_secret
 from timelive.notifications.mail import queue_mail
 
 from .models import AuditEvent, AuditLog, Invitation, Membership, Organization, Plan, Role
+from .signals import org_created
 
 RESERVED_SLUGS = {"admin", "api", "account", "accounts", "static", "media", "new", "setup", "operator", "o"}
 
@@ -64,6 +65,7 @@ def do_create_organization(name, owner, *, time_zone="UTC", currency="USD", edit
     membership = Membership.objects.create(org=org, user=owner, role=Role.OWNER)
     audit(org, owner, AuditEvent.ORG_CREATED, org, plan=org.plan, edition=edition)
     audit(org, owner, AuditEvent.MEMBER_JOINED, membership, role=Role.OWNER)
+    org_created.send(sender=Organization, org=org, owner=owner)
     return org
 
 

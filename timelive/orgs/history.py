@@ -292,18 +292,22 @@ def verb_of(log) -> str:
     if event == AuditEvent.ENTRY_CHANGED:
         via = details.get("via")
         return {"approval": "changed (timesheet approval)", "reprice": "changed (re-pricing)"}.get(via, "changed")
+    if event == AuditEvent.EXPENSE_CHANGED and details.get("via") == "approval":
+        return "changed (expense sheet approval)"
     if event == AuditEvent.ENTRY_DELETED:
         return "deleted the entry"
+    # Expense sheets go through the same steps; their rows carry kind "expense_sheet".
+    sheet = "expense sheet" if details.get("kind") == "expense_sheet" else "timesheet"
     if event == AuditEvent.TIMESHEET_SUBMITTED:
-        return "submitted the timesheet again" if details.get("again") else "submitted the timesheet"
+        return f"submitted the {sheet} again" if details.get("again") else f"submitted the {sheet}"
     if event == AuditEvent.TIMESHEET_APPROVED:
         if details.get("final"):
-            return "approved the timesheet" + (f" (step {details['tier']}, the last)" if details.get("tier") else "")
+            return f"approved the {sheet}" + (f" (step {details['tier']}, the last)" if details.get("tier") else "")
         return f"approved{_step(details)}"
     if event == AuditEvent.TIMESHEET_REJECTED:
         return f"rejected{_step(details)}"
     if event == AuditEvent.TIMESHEET_RECALLED:
-        return "recalled the timesheet"
+        return f"recalled the {sheet}"
     if event == AuditEvent.TIMESHEET_OVERRIDDEN:
         return f"overrode the approval path: {details.get('action', '')}".rstrip(": ")
     if event == AuditEvent.TIMESHEET_WAITING:

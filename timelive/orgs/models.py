@@ -87,6 +87,8 @@ class Organization(models.Model):
     managed_tags = models.BooleanField(
         "only the organisation's tags", default=False, help_text="Otherwise new tags are created as people type them."
     )
+    # When the getting-started checklist on Home was finished or dismissed (timelive/orgs/checklist.py).
+    getting_started_closed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     def __str__(self):
         return self.name

@@ -7,6 +7,7 @@ app_name = "orgs"
 # Pages of one organisation, under /o/<slug>/.
 org_urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("getting-started/dismiss/", views.dismiss_getting_started, name="dismiss_getting_started"),
     path("team/", views.team, name="team"),
     path("team/invite/", views.invite, name="invite"),
     path("team/invitations/<str:code>/revoke/", views.revoke_invitation, name="revoke_invitation"),

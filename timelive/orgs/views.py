@@ -20,7 +20,7 @@ from timelive.accounts.forms import NewAccountForm
 from timelive.accounts.models import User
 from timelive.lib.csv import safe_writer
 
-from . import actions, history
+from . import actions, checklist, history
 from .access import (
     get_admin_membership,
     get_invitation_for_user,
@@ -61,7 +61,18 @@ def dashboard(request, slug):
     if membership.is_admin:
         context["member_count"] = org.memberships.filter(is_active=True).count()
         context["pending_invitations"] = org.invitations.pending().count()
+        context["getting_started"] = checklist.checklist(org)
     return render(request, "orgs/dashboard.html", context)
+
+
+@login_required
+@require_POST
+def dismiss_getting_started(request, slug):
+    membership = get_admin_membership(request, slug)
+    if membership.org.getting_started_closed_at is None:
+        checklist.close(membership.org)
+    messages.success(request, "The getting-started list is hidden. Everything in it stays in the sidebar.")
+    return redirect("orgs:dashboard", slug=slug)
 
 
 @login_required

@@ -41,6 +41,9 @@ from .rates import rate_level
 DATE = DateInput()
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_ATTACHMENTS = 5
+# The first tasks typed on a new project's form.
+MAX_FIRST_TASKS = 100
+TASK_NAME_LENGTH = Task._meta.get_field("name").max_length
 
 
 def one_line(text: str) -> str:
@@ -230,8 +233,30 @@ class ProjectForm(ProjectNameAndCode, forms.ModelForm):
             self.fields[name].queryset = people
         if not with_status:
             del self.fields["status"]
+        if not self.instance.pk:
+            # A new project's first tasks come with it, rather than one page load each afterwards.
+            fields = list(self.fields.items())
+            at = [name for name, _ in fields].index("members") + 1
+            self.fields = dict(fields[:at] + [("tasks", forms.CharField(
+                label="First tasks", required=False, max_length=MAX_FIRST_TASKS * 201,
+                widget=forms.Textarea(attrs={"rows": 4, "placeholder": "Design\nBuild\nTest"}),
+                help_text="One task per line. Add more, with details, from the project's page."))] + fields[at:])
         self.definitions = list(CustomField.objects.filter(org=org, target=CustomFieldTarget.PROJECT))
         add_custom_fields(self, self.definitions, self.instance.custom_fields or {})
+
+    def clean_tasks(self):
+        names, seen = [], set()
+        for line in self.cleaned_data.get("tasks", "").splitlines():
+            name = one_line(line)
+            if not name or name.casefold() in seen:
+                continue
+            if len(name) > TASK_NAME_LENGTH:
+                raise ValidationError(f"A task's name has at most {TASK_NAME_LENGTH} characters: {name[:40]}… is longer.")
+            seen.add(name.casefold())
+            names.append(name)
+        if len(names) > MAX_FIRST_TASKS:
+            raise ValidationError(f"Give at most {MAX_FIRST_TASKS} tasks here; add the others from the project's page.")
+        return names
 
 
     def clean(self):
@@ -268,6 +293,8 @@ class ProjectForm(ProjectNameAndCode, forms.ModelForm):
         if commit:
             project.save()
             set_project_members(project, self.cleaned_data.get("members", []))
+            Task.objects.bulk_create([Task(org=self.org, project=project, name=name)
+                                      for name in self.cleaned_data.get("tasks") or []])
         return project
 
 

@@ -40,3 +40,12 @@ class DocsTestCase(ApiTestCase):
         self.assertIn("default-src 'self'", policy)
         self.assertIn("script-src 'self'", policy)
         self.assertEqual(OTHER_HOST.findall(policy), [])
+
+    def test_it_leads_back_to_the_app_and_follows_the_dark_theme(self):
+        from django.contrib.staticfiles import finders
+
+        r = self.client.get("/api/v1/docs")
+        self.assertContains(r, '<a href="/">← Back to TimeLive</a>', html=True)
+        self.assertContains(r, "timelive/api-docs.css")
+        css = open(finders.find("timelive/api-docs.css")).read()
+        self.assertIn("@media (prefers-color-scheme: dark)", css)

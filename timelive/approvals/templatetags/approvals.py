@@ -1,4 +1,5 @@
 from django import template
+from django.urls import reverse
 
 from ..models import ACTIVE_STATUSES, EventAction, Submission, SubmissionEvent, SubmissionKind, SubmissionStatus
 
@@ -27,3 +28,22 @@ def timesheet_status(context, period):
         "may_submit": covered < (end - start).days + 1 and not request.membership.is_external,
         "day": start,
     }
+
+
+@register.inclusion_tag("approvals/_rejected_notice.html", takes_context=True)
+def rejected_notice(context):
+    """On Home: the person's latest rejected timesheet or expense sheet, with why (one query)."""
+    from ..models import latest_rejected
+
+    request = context["request"]
+    membership = getattr(request, "membership", None)
+    submission = None
+    if membership is not None and not membership.is_external:
+        submission = latest_rejected(membership.org_id, request.user)
+    return {"current_org": context.get("current_org"), "submission": submission}
+
+
+@register.simple_tag(takes_context=True)
+def sheet_url(context, submission, action=""):
+    """The address of a timesheet's or expense sheet's page, or of `action` on it, in its kind's words."""
+    return reverse(submission.url_name(action), args=[context["current_org"].slug, submission.uid])

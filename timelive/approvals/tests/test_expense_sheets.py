@@ -170,7 +170,7 @@ class ExpenseSheetWalkTestCase(ExpenseSheetTestCase):
         r = self.client.post("/o/alpha/approvals/submit-expenses/", {"day": MONDAY, "start": MONDAY, "end": SUNDAY,
                                                                      "comment": "Lunch with the client."})
         sheet = self.sheet()
-        self.assertRedirects(r, f"/o/alpha/approvals/timesheets/{sheet.uid}/")
+        self.assertRedirects(r, f"/o/alpha/approvals/expense-sheets/{sheet.uid}/")
         self.assertEqual(self.status(expense), ExpenseStatus.SUBMITTED)
         # Submitted: the edit page refuses, and nothing changes.
         r = self.client.post(f"/o/alpha/expenses/{expense.uid}/edit/", {
@@ -236,7 +236,7 @@ class ExpenseSheetWalkTestCase(ExpenseSheetTestCase):
         self.login(self.alice)
         r = self.client.post(f"/o/alpha/approvals/timesheets/{sheet.uid}/override/",
                              {"action": "reopen", "comment": "Booked on the wrong project."})
-        self.assertRedirects(r, f"/o/alpha/approvals/timesheets/{sheet.uid}/")
+        self.assertRedirects(r, f"/o/alpha/approvals/expense-sheets/{sheet.uid}/")
         self.assertEqual(self.status(expense), ExpenseStatus.OPEN)
 
         # The history tells the whole story; so does each expense's audit trail.

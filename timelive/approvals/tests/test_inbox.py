@@ -72,7 +72,7 @@ class InboxTestCase(ApprovalTestCase):
         first.refresh_from_db()
         self.assertEqual((first.status, first.current_tier), (SubmissionStatus.SUBMITTED, 2))
         r = self.client.post(BULK, {}, follow=True)
-        self.assertContains(r, "Tick the timesheets to approve first.")
+        self.assertContains(r, "Tick what to approve first.")
 
     def test_bulk_approval_approves_only_what_is_mine(self):
         (week,) = self.weeks(1)

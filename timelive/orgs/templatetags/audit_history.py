@@ -12,5 +12,6 @@ def timesheet_history_panel(submission, entries):
     """The timesheet's steps and the changes to its entries, newest first (one query)."""
     logs = timesheet_history(submission, [entry.uid for entry in entries])[:HISTORY_LIMIT]
     return {"history": history_items(logs), "title": "Audit trail",
-            "intro": "The timesheet's steps, who it waits for, and every change to its entries, newest first.",
+            "intro": f"The {submission.noun}'s steps, who it waits for, and every change to its "
+                     f"{'expenses' if submission.is_expense_sheet else 'entries'}, newest first.",
             "empty": "Nothing recorded yet."}
