@@ -22,6 +22,7 @@ from timelive.privacy.processing import edit_refusal, refuse_edit_while_restrict
 from .entries import EntryData, EntryInvalid, EntryRules, user_zone
 from .models import EntryStatus, Milestone, Project, ProjectMember, Rate, Task, TaskStatus, TimeEntry, Timer
 from .rates import RateBook, rate_level
+from .signals import CREATED, DELETED, UPDATED, announce_entries
 
 
 class Conflict(Exception):
@@ -131,6 +132,7 @@ def create_entry(rules: EntryRules, user, data: EntryData) -> TimeEntry:
             entry.tags.set(tags)
         changes = field_changes(None, entry_values(entry, [t.name for t in tags]), ENTRY_FIELDS)
         entry_audit_row(rules.org, rules.membership.user_id, AuditEvent.ENTRY_CREATED, entry, changes).save()
+        announce_entries(CREATED, [entry])
     return entry
 
 
@@ -158,6 +160,7 @@ def update_entry(rules: EntryRules, entry: TimeEntry, data: EntryData, *, expect
     changes = field_changes(before, after, ENTRY_FIELDS)
     if changes:
         entry_audit_row(rules.org, rules.membership.user_id, AuditEvent.ENTRY_CHANGED, updated, changes).save()
+        announce_entries(UPDATED, [updated])
     return updated
 
 
@@ -185,6 +188,7 @@ def delete_entries(entries: list[TimeEntry], *, actor_id) -> None:
     rows = [entry_audit_row(entry.org_id, actor_id, AuditEvent.ENTRY_DELETED, entry,
                             field_changes(entry_values(entry, tags[entry.pk]), None, ENTRY_FIELDS))
             for entry in entries]
+    announce_entries(DELETED, entries, tags)
     for entry in entries:
         entry.delete()
     write_rows(rows)
@@ -295,6 +299,7 @@ def bulk_create_entries(rules: EntryRules, user_for, items: list[tuple[str, Entr
         if links:
             through.objects.bulk_create(links, batch_size=2000)
         write_rows(rows)
+        announce_entries(CREATED, created)
     return results, len(created)
 
 
@@ -373,6 +378,7 @@ def stop_timer(rules: EntryRules, user, *, now=None) -> list[TimeEntry]:
         rows.append(entry_audit_row(rules.org, rules.membership.user_id, AuditEvent.ENTRY_CREATED, entry, changes,
                                     via="timer"))
     write_rows(rows)
+    announce_entries(CREATED, saved)
     return saved
 
 
