@@ -62,7 +62,11 @@ def allow_private() -> bool:
 
 
 def check_url(url: str) -> urllib.parse.SplitResult:
-    parts = urllib.parse.urlsplit(url)
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 - a port out of range raises here
+    except ValueError:
+        raise RefusedTarget("This is not a web address.") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise RefusedTarget("Only http:// and https:// addresses can receive webhooks.")
     if parts.username or parts.password:
