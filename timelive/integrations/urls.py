@@ -7,6 +7,8 @@ app_name = "integrations"
 urlpatterns = [
     path("account/tokens/", views.tokens, name="tokens"),
     path("account/tokens/<str:code>/revoke/", views.revoke_token, name="revoke_token"),
+    path("account/calendar/", views.calendar_feed, name="calendar_feed"),
+    path("feeds/<str:secret>.ics", views.feed, name="feed"),
     # The services an organisation connected (administrators); members see them on /o/<slug>/subprocessors/.
     path("o/<slug:slug>/integrations/", views.installed_integrations, name="installed"),
     path("o/<slug:slug>/integrations/<str:code>/remove/", views.remove_integration, name="remove_integration"),

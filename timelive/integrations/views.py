@@ -4,12 +4,12 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import models
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from timelive.orgs.access import get_admin_membership, user_memberships
 from timelive.orgs.actions import ActionError
@@ -107,3 +107,45 @@ def remove_integration(request, slug, code):
         "cancel_url": back,
     })
 
+
+
+# The personal calendar feed: a secret address, made and revoked by the person.
+
+
+@never_cache
+@login_required
+def calendar_feed(request):
+    from .models import CalendarFeed
+
+    feed_url = None
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            CalendarFeed.objects.filter(user=request.user).delete()
+            messages.success(request, "Your calendar address is revoked: calendars using it get nothing any more.")
+            return redirect("integrations:calendar_feed")
+        _, secret = CalendarFeed.issue(request.user)
+        feed_url = request.build_absolute_uri(reverse("integrations:feed", args=[secret]))
+    feed = CalendarFeed.objects.filter(user=request.user).first()
+    return render(request, "integrations/calendar_feed.html", {"feed": feed, "feed_url": feed_url})
+
+
+@require_safe
+def feed(request, secret):
+    from timelive.lib.codes import hash_secret
+
+    from .feeds import calendar_for
+    from .models import CalendarFeed
+
+    if len(secret) > 100:
+        raise Http404
+    found = CalendarFeed.objects.select_related("user").filter(token_hash=hash_secret(secret),
+                                                              user__is_active=True).first()
+    if found is None:
+        raise Http404
+    now = timezone.now()
+    if found.last_used_at is None or now - found.last_used_at > dt.timedelta(hours=1):
+        CalendarFeed.objects.filter(pk=found.pk).update(last_used_at=now)
+    response = HttpResponse(calendar_for(found.user), content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Disposition"] = 'inline; filename="timelive.ics"'
+    return response
