@@ -16,7 +16,7 @@ from timelive.orgs.actions import ActionError
 
 from .actions import do_create_token, do_install_integration, do_remove_integration, do_revoke_token
 from .forms import InstalledIntegrationForm
-from .models import ApiToken, InstalledIntegration
+from .models import ApiToken, DeliveryAttempt, InstalledIntegration
 
 EXPIRY_CHOICES = [("", "Never"), ("7", "In 7 days"), ("30", "In 30 days"), ("90", "In 90 days"), ("365", "In a year")]
 
@@ -149,3 +149,93 @@ def feed(request, secret):
     response["Cache-Control"] = "private, no-store"
     response["Content-Disposition"] = 'inline; filename="timelive.ics"'
     return response
+
+
+# Webhooks (owners and administrators).
+
+
+def _org_webhook(request, slug, code):
+    from .models import Webhook
+
+    get_admin_membership(request, slug)
+    webhook = Webhook.objects.filter(org=request.org, code=code).first()
+    if webhook is None:
+        raise Http404
+    return webhook
+
+
+@never_cache
+@login_required
+def webhooks(request, slug):
+    from .actions import do_create_webhook
+    from .forms import WebhookForm
+    from .models import Webhook
+
+    membership = get_admin_membership(request, slug)
+    form = WebhookForm(request.POST or None)
+    new_secret = None
+    if request.method == "POST" and form.is_valid():
+        webhook, new_secret = do_create_webhook(membership.org, acting_user=request.user, **form.cleaned_data)
+        form = WebhookForm()
+    hooks = Webhook.objects.filter(org=membership.org)
+    return render(request, "integrations/webhooks.html", {"form": form, "webhooks": hooks, "new_secret": new_secret},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def webhook(request, slug, code):
+    from .forms import WebhookForm
+
+    hook = _org_webhook(request, slug, code)
+    form = WebhookForm(request.POST or None, initial={"title": hook.title, "url": hook.url, "events": hook.events})
+    if request.method == "POST" and form.is_valid():
+        hook.title, hook.url, hook.events = form.cleaned_data["title"], form.cleaned_data["url"], form.cleaned_data["events"]
+        hook.save(update_fields=["title", "url", "events"])
+        messages.success(request, f"The webhook “{hook.title}” is saved.")
+        return redirect("integrations:webhook", slug=slug, code=code)
+    attempts = (DeliveryAttempt.objects.filter(delivery__webhook=hook).select_related("delivery")
+                .order_by("-at", "-id")[:100])
+    return render(request, "integrations/webhook.html", {"webhook": hook, "form": form, "attempts": attempts},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def toggle_webhook(request, slug, code):
+    hook = _org_webhook(request, slug, code)
+    hook.is_active = not hook.is_active
+    hook.consecutive_failures = 0
+    hook.disabled_reason = "" if hook.is_active else f"Turned off by {request.user.full_name}."
+    hook.save(update_fields=["is_active", "consecutive_failures", "disabled_reason"])
+    messages.success(request, f"The webhook “{hook.title}” is {'on' if hook.is_active else 'off'}.")
+    return redirect("integrations:webhook", slug=slug, code=code)
+
+
+@login_required
+@require_POST
+def test_webhook(request, slug, code):
+    from .models import WebhookEvent
+    from .webhooks import queue_deliveries
+
+    hook = _org_webhook(request, slug, code)
+    queue_deliveries([hook], WebhookEvent.PING, request.org, [{"webhook": hook.code, "message": "A test event."}])
+    messages.success(request, "A test event is on its way; its result appears in the log below.")
+    return redirect("integrations:webhook", slug=slug, code=code)
+
+
+@login_required
+def delete_webhook(request, slug, code):
+    from .actions import do_delete_webhook
+
+    hook = _org_webhook(request, slug, code)
+    back = reverse("integrations:webhooks", args=[slug])
+    if request.method == "POST":
+        do_delete_webhook(hook, acting_user=request.user)
+        messages.success(request, f"The webhook “{hook.title}” is deleted.")
+        return redirect(back)
+    return render(request, "orgs/confirm.html", {
+        "title": f"Delete the webhook “{hook.title}”?",
+        "message": f"No more events go to {hook.url}, and its delivery log is deleted. Members still see that it "
+                   "was used, and until when.",
+        "button": "Delete", "cancel_url": back,
+    })
