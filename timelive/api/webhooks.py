@@ -27,6 +27,7 @@ DELIVERY_EXAMPLE = {
 }
 ADMINS_ONLY = "Only owners and administrators manage webhooks. Code `permission_denied`."
 NOT_FOUND_HOOK = NOT_FOUND_ORG + " Also when the webhook does not exist in it."
+BAD_BODY = "The body is not valid JSON. Code `bad_request`."
 
 
 class WebhookOut(Schema):
@@ -135,13 +136,14 @@ def list_webhooks(request, org: OrgSlug, page: Query[PageParams]):
 
 
 @router.post("/orgs/{org}/webhooks", summary="Create a webhook", **responses({201: WebhookCreated}, {
-    401: NOT_AUTHENTICATED, 403: ADMINS_ONLY, 404: NOT_FOUND_ORG, 422: INVALID}))
+    400: BAD_BODY, 401: NOT_AUTHENTICATED, 403: ADMINS_ONLY, 404: NOT_FOUND_ORG, 422: INVALID}))
 def create_webhook(request, org: OrgSlug, payload: WebhookIn):
     """Create a webhook. The answer holds its signing secret, shown this once: each delivery is signed with
     it in the `TimeLive-Signature` header. The webhook is listed for the members as an installed integration.
 
     Errors: 401 without valid credentials; 403 for members who are not owners or administrators; 404 for an
-    organisation you are not in; 422 for a missing field, an unknown event or an address that is not http(s).
+    organisation you are not in; 400 for a body that is not JSON; 422 for a missing field, an unknown event
+    or an address that is not http(s).
     """
     membership = get_admin_membership(request, org)
     webhook, secret = do_create_webhook(membership.org, acting_user=request.user, title=payload.title.strip(),
@@ -161,12 +163,13 @@ def get_webhook(request, org: OrgSlug, webhook: str):
 
 
 @router.patch("/orgs/{org}/webhooks/{webhook}", summary="Change a webhook", **responses({200: WebhookOut}, {
-    401: NOT_AUTHENTICATED, 403: ADMINS_ONLY, 404: NOT_FOUND_HOOK, 422: INVALID}))
+    400: BAD_BODY, 401: NOT_AUTHENTICATED, 403: ADMINS_ONLY, 404: NOT_FOUND_HOOK, 422: INVALID}))
 def update_webhook(request, org: OrgSlug, webhook: str, payload: WebhookPatch):
     """Change a webhook's title, address or events, or turn it off or on.
 
     Errors: 401 without valid credentials; 403 for members who are not owners or administrators; 404 when the
-    organisation or webhook is not yours to see; 422 for an unknown event or an address that is not http(s).
+    organisation or webhook is not yours to see; 400 for a body that is not JSON; 422 for an unknown event or
+    an address that is not http(s).
     """
     hook = _webhook(request, org, webhook)
     with transaction.atomic():
