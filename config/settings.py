@@ -53,6 +53,8 @@ SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_TIMEOUT", 14 * 86400, minim
 # and the first value of its retention rule (the operator changes it later in the
 # console; apply_retention deletes older rows).
 TIMELIVE_DIAGNOSTICS = env_bool("TIMELIVE_DIAGNOSTICS", True)
+# Webhooks to loopback, private, link-local and reserved addresses: refused in production (TIMELIVE_HTTPS=1).
+TIMELIVE_WEBHOOKS_ALLOW_PRIVATE = env_bool("TIMELIVE_WEBHOOKS_ALLOW_PRIVATE", not HTTPS)
 TIMELIVE_DIAGNOSTICS_DAYS = env_int("TIMELIVE_DIAGNOSTICS_DAYS", 30, minimum=1)
 # Append-only log of erased accounts, kept outside the database so that erasures
 # can be applied again after restoring an older backup (manage.py replay_erasures).

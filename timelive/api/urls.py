@@ -12,6 +12,7 @@ from .errors import install_error_handlers, json_method_not_allowed, not_found_v
 from .expenses import router as expenses_router
 from .me import router as me_router
 from .time_entries import router as time_entries_router
+from .webhooks import router as webhooks_router
 
 # Swagger UI sets inline styles; everything else stays as strict as the app.
 docs_csp = csp_override({
@@ -97,6 +98,7 @@ api.add_router("/", me_router)
 api.add_router("/", expenses_router)
 api.add_router("/", approvals_router)
 api.add_router("/", audit_router)
+api.add_router("/", webhooks_router)
 
 
 def drop_unused_components(schema):

@@ -4,7 +4,7 @@ from django.utils import timezone
 from timelive.orgs.actions import ActionError, audit
 from timelive.orgs.models import AuditEvent
 
-from .models import ApiToken, InstalledIntegration
+from .models import ApiToken, InstalledIntegration, Webhook
 
 
 @transaction.atomic
@@ -72,3 +72,31 @@ def do_remove_integration(integration, *, acting_user) -> InstalledIntegration:
     integration.save(update_fields=["removed_at"])
     audit(integration.org, acting_user, AuditEvent.INTEGRATION_REMOVED, integration, name=integration.name)
     return integration
+
+
+# Webhooks: listed for the members as installed integrations while they exist.
+
+
+@transaction.atomic
+def do_create_webhook(org, *, acting_user, title, url, events) -> tuple[Webhook, str]:
+    """A new webhook and its signing secret (shown this once)."""
+    from urllib.parse import urlsplit
+
+    from .webhooks import signing_secret
+
+    host = urlsplit(url).hostname or url
+    integration = do_install_integration(
+        org, acting_user=acting_user, name=f"Webhook: {title}"[:120], purpose=f"Receives events at {host}"[:300],
+        data_categories=("Events: " + ", ".join(events))[:300] if events else "No events yet",
+    )
+    webhook = Webhook.objects.create(org=org, title=title, url=url, events=list(events), integration=integration,
+                                     created_by=acting_user)
+    return webhook, signing_secret(webhook)
+
+
+@transaction.atomic
+def do_delete_webhook(webhook, *, acting_user) -> None:
+    """Delete the webhook and its delivery log; its integration stays listed as removed, with its dates."""
+    if webhook.integration is not None and webhook.integration.removed_at is None:
+        do_remove_integration(webhook.integration, acting_user=acting_user)
+    webhook.delete()

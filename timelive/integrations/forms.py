@@ -34,3 +34,29 @@ class InstalledIntegrationForm(forms.ModelForm):
         if listed.exists():
             raise forms.ValidationError(f"{name} is already listed. Remove it first to record it again.")
         return name
+
+
+class WebhookForm(forms.Form):
+    """A webhook's title, address and events (the settings page)."""
+
+    title = forms.CharField(max_length=120, help_text="What receives the events, e.g. “Payroll sync”.")
+    url = forms.CharField(label="Address", max_length=500,
+                          help_text="An http:// or https:// address; each event is POSTed there as signed JSON.")
+    events = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple, choices=())
+
+    def __init__(self, *args, **kwargs):
+        from .models import WebhookEvent
+
+        super().__init__(*args, **kwargs)
+        self.fields["events"].choices = [(e.value, f"{e.value} ({e.label.lower()})") for e in WebhookEvent
+                                         if e != WebhookEvent.PING]
+
+    def clean_url(self):
+        from .webhooks import RefusedTarget, check_url
+
+        url = self.cleaned_data["url"].strip()
+        try:
+            check_url(url)
+        except RefusedTarget as exc:
+            raise forms.ValidationError(str(exc)) from None
+        return url

@@ -95,3 +95,122 @@ class InstalledIntegration(models.Model):
 
     def __str__(self):
         return self.name
+
+
+# Outgoing webhooks (webhooks.py sends them; receivers.py turns other apps' signals into deliveries).
+
+
+class WebhookEvent(models.TextChoices):
+    TIME_ENTRY_CREATED = "time_entry.created", "Time entry created"
+    TIME_ENTRY_UPDATED = "time_entry.updated", "Time entry changed"
+    TIME_ENTRY_DELETED = "time_entry.deleted", "Time entry deleted"
+    TIMESHEET_SUBMITTED = "timesheet.submitted", "Timesheet submitted"
+    TIMESHEET_APPROVED = "timesheet.approved", "Timesheet approved"
+    TIMESHEET_REJECTED = "timesheet.rejected", "Timesheet rejected"
+    EXPENSE_SHEET_APPROVED = "expense_sheet.approved", "Expense sheet approved"
+    MEMBER_JOINED = "member.joined", "Member joined"
+    MEMBER_LEFT = "member.left", "Member left"
+    # Sent only by "Send a test event".
+    PING = "ping", "Test event"
+
+
+class Webhook(models.Model):
+    """An organisation's endpoint that receives signed events.
+
+    The signing secret is not stored: it is derived from SECRET_KEY and this
+    row's random `secret_salt` (webhooks.signing_secret), so a copy of the
+    database alone cannot sign events, and nothing but the creation (or a
+    new secret) ever shows it.
+    """
+
+    code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
+    org = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, related_name="webhooks")
+    title = models.CharField(max_length=120)
+    url = models.URLField(max_length=500)
+    events = models.JSONField(default=list)
+    secret_salt = models.CharField(max_length=64, default=new_secret, editable=False)
+    is_active = models.BooleanField(default=True)
+    # Why it was turned off: by an administrator, or by TimeLive after too many failures.
+    disabled_reason = models.CharField(max_length=200, blank=True)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    # Lists it for the members on the subprocessors page while it exists.
+    integration = models.OneToOneField(InstalledIntegration, null=True, blank=True, on_delete=models.SET_NULL,
+                                       related_name="webhook")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["title", "id"]
+        indexes = [models.Index(fields=["org", "is_active"])]
+
+    def __str__(self):
+        return self.title
+
+    def wants(self, event: str) -> bool:
+        return self.is_active and (event in self.events or event == WebhookEvent.PING)
+
+
+class DeliveryState(models.TextChoices):
+    PENDING = "pending", "Waiting"
+    SUCCEEDED = "succeeded", "Delivered"
+    FAILED = "failed", "Failed"
+
+
+class WebhookDelivery(models.Model):
+    """One event for one webhook; the same id and body on every attempt, so receivers can
+    drop repeats."""
+
+    code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
+    webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.CharField(max_length=40, choices=WebhookEvent.choices)
+    body = models.TextField()
+    state = models.CharField(max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"])]
+
+    def __str__(self):
+        return f"{self.event} {self.code}"
+
+
+class DeliveryAttempt(models.Model):
+    """One try at sending a delivery: the delivery log."""
+
+    delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="attempt_log")
+    number = models.PositiveSmallIntegerField()
+    at = models.DateTimeField(default=timezone.now)
+    # Null when no answer came (refused address, timeout, connection error).
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+    error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    @property
+    def ok(self) -> bool:
+        return self.status_code is not None and 200 <= self.status_code < 300
+
+
+class CalendarFeed(models.Model):
+    """A person's secret calendar address (/feeds/<secret>.ics). Only the secret's hash is stored;
+    revoking deletes the row, so the address answers 404."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    FEED_PREFIX = "cal_"
+
+    @classmethod
+    def issue(cls, user) -> tuple["CalendarFeed", str]:
+        """A new address for `user`, replacing any earlier one (which stops working)."""
+        secret = cls.FEED_PREFIX + new_secret()
+        cls.objects.filter(user=user).delete()
+        return cls.objects.create(user=user, token_hash=hash_secret(secret)), secret

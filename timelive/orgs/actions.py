@@ -17,7 +17,7 @@ from timelive.lib.codes import hash_secret, new_code, new_secret
 from timelive.notifications.mail import queue_mail
 
 from .models import AuditEvent, AuditLog, Invitation, Membership, Organization, Plan, Role
-from .signals import org_created
+from .signals import announce_after_commit, member_joined, member_left, org_created
 
 RESERVED_SLUGS = {"admin", "api", "account", "accounts", "static", "media", "new", "setup", "operator", "o"}
 
@@ -248,6 +248,7 @@ def do_accept_invitation(invitation, user) -> Membership:
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     audit(invitation.org, user, AuditEvent.INVITATION_ACCEPTED, invitation, email=invitation.email)
     audit(invitation.org, user, AuditEvent.MEMBER_JOINED, membership, role=membership.role)
+    announce_after_commit(member_joined, membership)
     return membership
 
 
@@ -315,6 +316,7 @@ def do_remove_member(membership, *, acting_user) -> None:
     membership.is_active = False
     membership.save(update_fields=["is_active"])
     audit(membership.org, acting_user, AuditEvent.MEMBER_REMOVED, membership, role=membership.role)
+    announce_after_commit(member_left, membership)
 
 
 @transaction.atomic
@@ -329,3 +331,4 @@ def do_restore_member(membership, *, acting_user) -> None:
     membership.is_active = True
     membership.save(update_fields=["is_active"])
     audit(membership.org, acting_user, AuditEvent.MEMBER_RESTORED, membership, role=membership.role)
+    announce_after_commit(member_joined, membership)

@@ -36,6 +36,7 @@ from .models import (
     Timer,
 )
 from .rates import RateBook, rate_level
+from .signals import CREATED, DELETED, UPDATED, announce_entries
 
 
 class Conflict(Exception):
@@ -159,6 +160,7 @@ def create_entry(rules: EntryRules, user, data: EntryData) -> TimeEntry:
             entry.tags.set(tags)
         changes = field_changes(None, entry_values(entry, [t.name for t in tags]), ENTRY_FIELDS)
         entry_audit_row(rules.org, rules.membership.user_id, AuditEvent.ENTRY_CREATED, entry, changes).save()
+        announce_entries(CREATED, [entry])
     return entry
 
 
@@ -187,6 +189,7 @@ def update_entry(rules: EntryRules, entry: TimeEntry, data: EntryData, *, expect
     changes = field_changes(before, after, ENTRY_FIELDS)
     if changes:
         entry_audit_row(rules.org, rules.membership.user_id, AuditEvent.ENTRY_CHANGED, updated, changes).save()
+        announce_entries(UPDATED, [updated])
     return updated
 
 
@@ -215,6 +218,7 @@ def delete_entries(entries: list[TimeEntry], *, actor_id) -> None:
     rows = [entry_audit_row(entry.org_id, actor_id, AuditEvent.ENTRY_DELETED, entry,
                             field_changes(entry_values(entry, tags[entry.pk]), None, ENTRY_FIELDS))
             for entry in entries]
+    announce_entries(DELETED, entries, tags)
     for entry in entries:
         entry.delete()
     write_rows(rows)
@@ -327,6 +331,7 @@ def bulk_create_entries(rules: EntryRules, user_for, items: list[tuple[str, Entr
         if links:
             through.objects.bulk_create(links, batch_size=2000)
         write_rows(rows)
+        announce_entries(CREATED, created)
     return results, len(created)
 
 
@@ -474,6 +479,7 @@ def stop_timer(rules: EntryRules, user, *, now=None, day: dt.date | None = None)
         rows.append(entry_audit_row(rules.org, rules.membership.user_id, AuditEvent.ENTRY_CREATED, entry, changes,
                                     via="timer"))
     write_rows(rows)
+    announce_entries(CREATED, saved)
     return saved
 
 
