@@ -29,7 +29,8 @@ def do_revoke_all_tokens(user, *, acting_user, why: str) -> list[str]:
     mail them which. Returns the names of the tokens revoked, sorted."""
     from timelive.notifications.mail import queue_mail
 
-    tokens = list(ApiToken.objects.select_for_update().filter(user=user, revoked_at=None).select_related("org"))
+    tokens = list(ApiToken.objects.select_for_update(of=("self",)).filter(user=user, revoked_at=None)
+                  .select_related("org"))
     now = timezone.now()
     for token in tokens:
         token.revoked_at = now
