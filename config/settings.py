@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "timelive.tracking",
     "timelive.approvals",
     "timelive.expenses",
+    "timelive.reports",
     "timelive.notifications",
     "timelive.integrations",
     "timelive.api",
