@@ -29,6 +29,7 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
+    Q,
     Sum,
     Value,
     When,
@@ -152,9 +153,14 @@ def filtered_entries(scope, filters: Filters):
 
 @dataclass
 class Amount:
+    """A row's money in one currency, and the hours valued in it (an entry's hours go with its billing
+    currency; a cost in another currency comes with no hours)."""
+
     currency: str
     billable_amount: Decimal = Decimal(0)
     cost: Decimal = Decimal(0)
+    duration: int = 0
+    billable_duration: int = 0
 
     @property
     def profit(self) -> Decimal:
@@ -205,6 +211,8 @@ def _collect(queryset, key_names: list[str], org, levels: list[str]) -> dict[tup
         bill_currency, cost_currency = record["bill_currency"], record["cost_currency"]
         currency = bill_currency or cost_currency or org.currency
         amount = row.amount(currency)
+        amount.duration += record["total_duration"] or 0
+        amount.billable_duration += record["total_billable"] or 0
         if record["bill_minor"] is not None:
             amount.billable_amount += _money(record["bill_minor"], bill_currency)
         if record["cost_minor"] is not None:
@@ -355,3 +363,105 @@ def summary(scope, filters: Filters) -> SummaryReport:
         for key, top in sorted(tops.items(), key=lambda item: _sort_key(levels[0])(item[1])):
             groups.append(Group(top, sorted(children.get(key, []), key=_sort_key(levels[1]))))
     return SummaryReport(filters, levels, groups, total, org)
+
+
+# The detailed report: every entry, sorted, a page at a time by keyset (no OFFSET: page 500 costs what page 1 does).
+
+DETAILED_SORTS = {
+    "date": "date",
+    "duration": "duration",
+    "project": "project__name",
+    "user": "user__full_name",
+}
+DETAILED_PAGE = 100
+
+
+class BadCursor(ValueError):
+    """A cursor that this report did not hand out (or for another sort)."""
+
+
+def encode_cursor(sort: str, value, pk: int) -> str:
+    import base64
+    import json
+
+    if isinstance(value, dt.date):
+        value = value.isoformat()
+    raw = json.dumps([sort, value, pk], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, sort: str):
+    import base64
+    import binascii
+    import json
+
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        cursor_sort, value, pk = json.loads(raw)
+    except (ValueError, TypeError, binascii.Error):
+        raise BadCursor("This page link is not valid: start again from the first page.") from None
+    if cursor_sort != sort or not isinstance(pk, int) or isinstance(value, (list, dict)):
+        raise BadCursor("This page link belongs to another sort order: start again from the first page.")
+    field_name = DETAILED_SORTS[sort.lstrip("-")]
+    try:
+        if field_name == "date":
+            value = dt.date.fromisoformat(value)
+        elif field_name == "duration":
+            value = int(value)
+        elif value is not None:
+            value = str(value)
+    except (ValueError, TypeError):
+        raise BadCursor("This page link is not valid: start again from the first page.") from None
+    return value, pk
+
+
+@dataclass
+class DetailedPage:
+    entries: list
+    next_cursor: str | None
+    sort: str
+
+
+def detailed_entries(scope, filters: Filters, sort: str = "date"):
+    """Every entry of the report, sorted (ties by id), each with its amounts valued as the summary values them."""
+    descending = sort.startswith("-")
+    field_name = DETAILED_SORTS[sort.lstrip("-")]
+    order = [f"-{field_name}", "-id"] if descending else [field_name, "id"]
+    bill = Case(When(billable=True, then=_minor_amount("bill_rate", "bill_currency")), default=None,
+                output_field=BigIntegerField())
+    return (filtered_entries(scope, filters)
+            .select_related("user", "project", "project__client", "task")
+            .annotate(bill_minor=bill, cost_minor=_minor_amount("cost_rate", "cost_currency"))
+            .order_by(*order))
+
+
+def detailed(scope, filters: Filters, *, sort: str = "date", cursor: str | None = None,
+             limit: int = DETAILED_PAGE) -> DetailedPage:
+    """One page of the detailed report after `cursor` (raises BadCursor for a cursor it did not make).
+
+    Queries: the page (entries with person, project, client and task), and their tags."""
+    from django.db.models import Prefetch
+
+    entries = detailed_entries(scope, filters, sort)
+    descending = sort.startswith("-")
+    field_name = DETAILED_SORTS[sort.lstrip("-")]
+    if cursor:
+        value, pk = decode_cursor(cursor, sort)
+        after = "lt" if descending else "gt"
+        if value is None:
+            entries = entries.filter(**{f"{field_name}__isnull": True, f"id__{after}": pk})
+        else:
+            entries = entries.filter(Q(**{f"{field_name}__{after}": value}) | Q(**{field_name: value, f"id__{after}": pk}))
+    page = list(entries.prefetch_related(Prefetch("tags", queryset=Tag.objects.only("name")))[: limit + 1])
+    next_cursor = None
+    if len(page) > limit:
+        page = page[:limit]
+        last = page[-1]
+        value = last
+        for part in field_name.split("__"):
+            value = getattr(value, part)
+        next_cursor = encode_cursor(sort, value, last.pk)
+    for e in page:
+        e.bill_value = _money(e.bill_minor, e.bill_currency) if e.bill_minor is not None else None
+        e.cost_value = _money(e.cost_minor, e.cost_currency) if e.cost_minor is not None else None
+    return DetailedPage(page, next_cursor, sort)
