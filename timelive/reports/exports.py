@@ -197,3 +197,45 @@ def money_text(value: Decimal | None, currency: str) -> str:
     if value is None:
         return ""
     return f"{value:.{minor_units(currency)}f}"
+
+
+def detailed_table(scope, filters, sort="date") -> Table:
+    """Every entry of the detailed report, read in chunks (constant memory), then the totals per currency."""
+    from .queries import _money, detailed_entries, filtered_entries, totals
+
+    columns = [Column("Date", DATE), Column("Person"), Column("Person id"), Column("Client"), Column("Project"),
+               Column("Project id"), Column("Task"), Column("Description"), Column("Tags"), Column("Status"),
+               Column("Billable"), Column("Hours", DURATION), Column("Currency"), Column("Billable amount", MONEY),
+               Column("Cost", MONEY)]
+    entries = detailed_entries(scope, filters, sort)
+    fallback = scope.org.currency
+
+    def rows():
+        for e in entries.prefetch_related("tags").iterator(chunk_size=2000):
+            yield [e.date, e.user.full_name, e.user.code, e.project.client.name if e.project.client_id else "",
+                   str(e.project), e.project.uid, e.task.name if e.task_id else "", e.description,
+                   ", ".join(t.name for t in e.tags.all()), e.get_status_display(), "yes" if e.billable else "no",
+                   e.duration, e.bill_currency or e.cost_currency or fallback,
+                   _money(e.bill_minor, e.bill_currency) if e.bill_minor is not None else None,
+                   _money(e.cost_minor, e.cost_currency) if e.cost_minor is not None else None]
+        total = totals(filtered_entries(scope, filters), scope.org)
+        for i, amount in enumerate(total.currencies):
+            yield [None, "Total", "", "", "", "", "", "", "", "", "", total.duration if i == 0 else None,
+                   amount.currency, amount.billable_amount, amount.cost]
+
+    return Table("Detailed", columns, rows())
+
+
+def weekly_table(report) -> Table:
+    columns = [Column("Person"), Column("Person id")]
+    columns += [Column(f"{day:%a %Y-%m-%d}", DURATION) for day in report.days]
+    columns += [Column("Total", DURATION), Column("Billable", DURATION)]
+
+    def rows():
+        for line in report.lines:
+            yield [line.row.labels["user"], line.row.public["user"], *[c.duration for c in line.cells],
+                   line.row.duration, line.row.billable_duration]
+        yield ["Total", "", *[d.duration for d in report.day_totals], report.total.duration,
+               report.total.billable_duration]
+
+    return Table("Weekly", columns, rows())

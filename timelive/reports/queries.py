@@ -465,3 +465,44 @@ def detailed(scope, filters: Filters, *, sort: str = "date", cursor: str | None 
         e.bill_value = _money(e.bill_minor, e.bill_currency) if e.bill_minor is not None else None
         e.cost_value = _money(e.cost_minor, e.cost_currency) if e.cost_minor is not None else None
     return DetailedPage(page, next_cursor, sort)
+
+
+# The weekly report: people × days.
+
+
+@dataclass
+class WeeklyLine:
+    row: Row
+    cells: list
+
+
+@dataclass
+class WeeklyReport:
+    filters: Filters
+    days: list
+    lines: list
+    day_totals: list
+    total: Row
+
+    @property
+    def is_empty(self) -> bool:
+        return self.total.entries == 0
+
+
+def weekly(scope, filters: Filters) -> WeeklyReport:
+    """Hours per person and day of filters.start … filters.end (a week), with each person's and each day's
+    total, all from the database. Queries: the total, people × days, per person, per day, and the names."""
+    org = scope.org
+    days = [filters.start + dt.timedelta(days=i) for i in range(filters.days)]
+    entries = filtered_entries(scope, filters)
+    total = totals(entries, org)
+    if total.entries == 0:
+        return WeeklyReport(filters, days, [], [Row() for _ in days], total)
+    cells = aggregate(entries, ["user", "day"], org)
+    people = aggregate(entries, ["user"], org)
+    per_day = aggregate(entries, ["day"], org)
+    label_rows(people.values(), ["user"], org)
+    lines = []
+    for key, person in sorted(people.items(), key=lambda item: _sort_key("user")(item[1])):
+        lines.append(WeeklyLine(person, [cells.get((key[0], day)) or Row() for day in days]))
+    return WeeklyReport(filters, days, lines, [per_day.get((day,)) or Row() for day in days], total)

@@ -7,6 +7,10 @@ app_name = "reports"
 org_urlpatterns = [
     path("", views.summary, name="summary"),
     path("summary.<str:fmt>", views.summary_export, name="summary_export"),
+    path("detailed/", views.detailed_report, name="detailed"),
+    path("detailed.<str:fmt>", views.detailed_export, name="detailed_export"),
+    path("weekly/", views.weekly_report, name="weekly"),
+    path("weekly.<str:fmt>", views.weekly_export, name="weekly_export"),
 ]
 
 urlpatterns = [path("o/<slug:slug>/reports/", include(org_urlpatterns))]
