@@ -11,6 +11,7 @@ org_urlpatterns = [
     path("detailed.<str:fmt>", views.detailed_export, name="detailed_export"),
     path("weekly/", views.weekly_report, name="weekly"),
     path("weekly.<str:fmt>", views.weekly_export, name="weekly_export"),
+    path("timesheets/", views.timesheet_status_report, name="timesheet_status"),
 ]
 
 urlpatterns = [path("o/<slug:slug>/reports/", include(org_urlpatterns))]

@@ -192,3 +192,22 @@ def weekly_export(request, slug, fmt):
         return render(request, "reports/weekly.html", _context(request, scope, form, report=report, **extra))
     return _export(request, fmt, exports.weekly_table(report), f"weekly-{extra['week_start']}",
                    "reports/weekly.html", _context(request, scope, form, report=report, **extra))
+
+
+@login_required
+def timesheet_status_report(request, slug):
+    from timelive.tracking.periods import next_period, previous_period
+
+    from .status import STATE_LABELS, timesheet_status
+
+    scope = report_scope(request, slug)
+    today = timezone.now().astimezone(user_zone(request.user)).date()
+    problem = None
+    try:
+        day = dt.date.fromisoformat(request.GET["day"]) if request.GET.get("day") else today
+    except ValueError:
+        day, problem = today, "That is not a day: showing the current period."
+    report = timesheet_status(scope, day)
+    context = {"report": report, "problem": problem, "states": STATE_LABELS, "scope": scope,
+               "previous_day": previous_period(scope.org, day)[0], "next_day": next_period(scope.org, day)[0]}
+    return render(request, "reports/status.html", context)
