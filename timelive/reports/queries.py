@@ -338,27 +338,48 @@ class SummaryReport:
         return sorted(self.total.amounts)
 
 
+def merged(rows, keys=None) -> Row:
+    """One Row adding up already-aggregated rows (each entry is in exactly one of them)."""
+    out = Row(keys=dict(keys or {}))
+    for row in rows:
+        out.duration += row.duration
+        out.billable_duration += row.billable_duration
+        out.entries += row.entries
+        for amount in row.amounts.values():
+            mine = out.amount(amount.currency)
+            mine.billable_amount += amount.billable_amount
+            mine.cost += amount.cost
+            mine.duration += amount.duration
+            mine.billable_duration += amount.billable_duration
+    return out
+
+
 def summary(scope, filters: Filters) -> SummaryReport:
     """The summary report: one or two levels, with sub-totals per first-level group and the total.
 
-    Queries: one GROUP BY per level count (finest rows, and first-level sub-totals when there are two levels),
-    one for the total, one per level that names rows (projects, people…)."""
+    One GROUP BY query for the finest rows and one per level that names rows (projects, people…). Without a
+    tag level every entry is in exactly one row, so sub-totals and the total add those rows up; with a tag
+    level an entry is in one row per tag, so they come from their own queries on the un-joined entries."""
     org = scope.org
     levels = filters.group_by or ["project"]
     entries = filtered_entries(scope, filters)
-    total = totals(entries, org)
+    by_tag = "tag" in levels
+    finest = aggregate(entries, levels, org)
+    total = totals(entries, org) if by_tag else merged(finest.values())
     if total.entries == 0:
         return SummaryReport(filters, levels, [], total, org)
-    finest = aggregate(entries, levels, org)
     names = label_rows(finest.values(), levels, org)
     if len(levels) == 1:
         groups = [Group(row) for row in sorted(finest.values(), key=_sort_key(levels[0]))]
     else:
-        tops = aggregate(entries, levels[:1], org)
-        label_rows(tops.values(), levels[:1], org, names)
         children: dict = {}
         for row in finest.values():
             children.setdefault((row.keys[levels[0]],), []).append(row)
+        if by_tag:
+            tops = aggregate(entries, levels[:1], org)
+        else:
+            tops = {key: merged(rows, {levels[0]: key[0]}) for key, rows in children.items()}
+        label_rows(tops.values(), levels[:1], org, names)
         groups = []
         for key, top in sorted(tops.items(), key=lambda item: _sort_key(levels[0])(item[1])):
             groups.append(Group(top, sorted(children.get(key, []), key=_sort_key(levels[1]))))
