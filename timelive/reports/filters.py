@@ -14,6 +14,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from timelive.lib.widgets import DateInput
 from timelive.tracking.entries import user_zone
 from timelive.tracking.models import EntryStatus
 from timelive.tracking.periods import week_start
@@ -142,8 +143,8 @@ class ReportFilterForm(forms.Form):
 
     range = forms.ChoiceField(choices=PRESETS, required=False, label="Dates")
     # "from" is a Python keyword: the field is from_ and the parameter "from" (see __init__).
-    from_ = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    from_ = forms.DateField(required=False, label="From", widget=DateInput())
+    to = forms.DateField(required=False, label="To", widget=DateInput())
     client = PublicIdField(noun="client", label="Clients")
     project = PublicIdField(noun="project", label="Projects")
     task = PublicIdField(noun="task", label="Tasks")
