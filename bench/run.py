@@ -264,6 +264,52 @@ def run_reads(client, path: str, count: int, warmup: int, deadline: float, check
             "min_ms": ms(min(times)), "requests": len(times), "bytes": len(data)}
 
 
+def run_report_reads(port, token, owner_email: str, slug: str, day: dt.date, count: int, deadline: float) -> dict:
+    """Median times of the reports an owner opens most, through HTTP (the API, and the status page)."""
+    from bench.client import Client
+    from bench.seed import PASSWORD
+
+    api = Client("127.0.0.1", port, token=token)
+    month_start = day.replace(day=1)
+    month_end = (month_start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    base = f"/api/v1/orgs/{slug}/reports"
+    # Everything seeded (two years back) and the bench's own entries after it.
+    span = f"from={day - dt.timedelta(days=3 * 365)}&to={day + dt.timedelta(days=365)}"
+
+    def ok(status, data):
+        if status != 200:
+            raise RuntimeError(f"report answered {status}: {data[:200]!r}")
+
+    reads = max(5, count // 5)
+    out = {
+        "summary_month_project_user": run_reads(
+            api, f"{base}/summary?from={month_start}&to={month_end}&group_by=project,user", reads, 2, deadline, ok),
+        "summary_year_client": run_reads(
+            api, f"{base}/summary?from={day - dt.timedelta(days=364)}&to={day}&group_by=client", reads, 2, deadline,
+            ok),
+        "detailed_first_page": run_reads(api, f"{base}/detailed?{span}&limit=100", reads, 2,
+                                         deadline, ok),
+    }
+    # The 500th page of 100: its cursor is reached by walking with pages of 500 (a cursor does not depend on
+    # the page size), then that page is read again and again.
+    cursor, walked = None, 0
+    while walked < 499 * 100 and time.monotonic() < deadline:
+        path = f"{base}/detailed?{span}&limit=500" + (f"&cursor={cursor}" if cursor else "")
+        status, _, data, _ = api.get(path)
+        ok(status, data)
+        body = json.loads(data)
+        if not body["next_cursor"]:
+            break
+        cursor, walked = body["next_cursor"], walked + len(body["items"])
+    deep = f"{base}/detailed?{span}&limit=100" + (f"&cursor={cursor}" if cursor else "")
+    out["detailed_page_500"] = run_reads(api, deep, reads, 2, deadline, ok)
+    out["detailed_page_500"]["entries_before"] = walked
+    browser = Client("127.0.0.1", port)
+    browser.login(owner_email, PASSWORD)
+    out["timesheet_status"] = run_reads(browser, f"/o/{slug}/reports/timesheets/?day={day}", reads, 2, deadline, ok)
+    return out
+
+
 def ms(seconds):
     return None if seconds is None or seconds != seconds else round(seconds * 1000, 2)
 
@@ -424,6 +470,11 @@ def main(argv=None):
         week_list["entries_in_week"] = week_entries
         say(f"week list API: median {week_list['median_ms']} ms")
 
+        say("reports: summary, detailed and timesheet status through HTTP, as the owner")
+        reports = run_report_reads(port, admin_token, main_org.owner.email, slug, week, args.reads, read_deadline)
+        for name, figures in reports.items():
+            say(f"reports.{name}: median {figures['median_ms']} ms")
+
         memory = server.memory()
         result = {
             "database": db.vendor,
@@ -439,6 +490,7 @@ def main(argv=None):
             "single_create": single,
             "week_read": week_read,
             "week_list": week_list,
+            "reports": reports,
             "memory": memory,
             # Other work on the machine skews every figure: the load it had (1-minute averages).
             "machine": {"cpus": os.cpu_count(), "load_before": load_before,

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "timelive.tracking",
     "timelive.approvals",
     "timelive.expenses",
+    "timelive.reports",
     "timelive.notifications",
     "timelive.integrations",
     "timelive.api",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("timelive.tracking.urls")),
     path("", include("timelive.approvals.urls")),
     path("", include("timelive.expenses.urls")),
+    path("", include("timelive.reports.urls")),
     path("", include("timelive.integrations.urls")),
     path("", include("timelive.privacy.urls")),
     path("api/v1/", api.urls),

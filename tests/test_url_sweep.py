@@ -265,6 +265,10 @@ SAMPLE_KWARGS = {
     **{f"expenses:{name}": (ORG, {"slug": "org"}) for name in ("list", "new", "settings_home")},
     **{f"expenses:{name}": (ORG, {"slug": "org", "uid": "expense"}) for name in ("detail", "edit", "delete")},
     **{f"expenses:{name}": (ORG, {"slug": "org", "uid": "receipt"}) for name in ("receipt", "receipt_delete")},
+    **{f"reports:{name}": (ORG, {"slug": "org"}) for name in ("summary", "detailed", "weekly", "timesheet_status")},
+    **{f"reports:{name}": (ORG, {"slug": "org", "fmt": "report_format"})
+       for name in ("summary_export", "detailed_export", "weekly_export")},
+    **{f"api:{name}": (API_ORG, {"org": "org"}) for name in ("summary_report", "detailed_report")},
     "expenses:setting_list": (ORG, {"slug": "org", "kind": "expense_setting_kind"}),
     **{f"expenses:{name}": (ORG, {"slug": "org", "kind": "expense_setting_kind", "uid": "expense_code"})
        for name in ("setting_edit", "setting_active")},
@@ -354,6 +358,7 @@ class SweepTestCase(BaseTestCase):
             "session": UserSession.objects.get(session_key=session.session_key).code,
             "api_token": api_token.code,
             "policy_kind": "privacy",
+            "report_format": "csv",
             "policy_version": PolicyVersion.objects.get(label="2018-05-24").code,
             # A copy of alice's data being prepared: its download answers her (409), never 404.
             "export": DataExport.objects.create(user=alice).code,

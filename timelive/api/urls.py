@@ -11,6 +11,7 @@ from .core import router as core_router
 from .errors import install_error_handlers, json_method_not_allowed, not_found_view
 from .expenses import router as expenses_router
 from .me import router as me_router
+from .reports import router as reports_router
 from .time_entries import router as time_entries_router
 from .webhooks import router as webhooks_router
 
@@ -99,6 +100,7 @@ api.add_router("/", expenses_router)
 api.add_router("/", approvals_router)
 api.add_router("/", audit_router)
 api.add_router("/", webhooks_router)
+api.add_router("/", reports_router)
 
 
 def drop_unused_components(schema):
