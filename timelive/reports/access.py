@@ -87,18 +87,8 @@ class Scope:
         return entries if rule is None else entries.filter(rule)
 
     def expense_rule(self) -> Q | None:
-        """The same rule for expenses."""
-        if self.sees_everything:
-            return None
-        if self.role == Role.EXTERNAL:
-            return Q(project_id__in=self.approved_project_ids())
-        mine = Q(user_id=self.user.pk)
-        if self.role == Role.MANAGER:
-            mine |= Q(project__project_manager_id=self.user.pk) | Q(project__team_lead_id=self.user.pk)
-            reports = self.direct_report_ids()
-            if reports:
-                mine |= Q(user_id__in=reports)
-        return mine
+        """The same rule for expenses, which name a person and a project under the same field names."""
+        return self.entry_rule()
 
     def expenses(self):
         expenses = Expense.objects.filter(org=self.org).order_by()
