@@ -60,7 +60,7 @@ def parse_duration(text: str) -> int:
             parts[unit] = Decimal(part["num"].replace(",", "."))
         if "h" in parts and "m" in parts:
             return _capped(_minutes(parts["h"], parts["m"]) * 60)
-        return _capped(_rounded_minutes(parts.get("h", 0) * 60 + parts.get("m", 0)) * 60)
+        return _capped(_rounded_minutes(parts.get("h", Decimal(0)) * 60 + parts.get("m", Decimal(0))) * 60)
     if not _DECIMAL.match(value):
         raise DurationError(f"“{text}” is not a duration we understand. Try 1:30, 1.5h or 90m.")
     return _capped(_rounded_minutes(Decimal(value.replace(",", ".")) * 60) * 60)

@@ -8,6 +8,8 @@ query strings and JSON bodies alike.
 """
 
 import json
+from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import Http404, JsonResponse
@@ -21,6 +23,7 @@ def find_nul(data, where=()):
     """The location (a tuple of keys and indexes) of the first string holding NUL in JSON-like data, or None."""
     if isinstance(data, str):
         return where if NUL in data else None
+    items: Iterable[tuple[Any, Any]]
     if isinstance(data, dict):
         items = data.items()
     elif isinstance(data, list):
